@@ -1,0 +1,84 @@
+"""The Starlette application: routes, middleware, startup and shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from tortoise import Tortoise, connections
+
+from config import Settings
+from models import tortoise_config
+from schema import build_schema
+from web.graphql import GraphQLView
+from web.logs import configure_logging
+from web.middleware import BodyLimitMiddleware, RequestIdMiddleware
+
+log = logging.getLogger("linehub")
+
+
+async def healthz(_: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(_: Request) -> JSONResponse:
+    try:
+        async with asyncio.timeout(2):
+            await connections.get("default").execute_query("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+        log.warning("readiness check failed: %r", exc)
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ready", "database": "ok"})
+
+
+def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:
+    """Build the app for `settings`. Tests that own the database pass manage_database=False."""
+    settings.check()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        if manage_database:
+            # request tasks do not inherit the lifespan task's context: the ORM must be
+            # reachable process-wide, as Tortoise's own Starlette integration sets it up
+            await Tortoise.init(
+                config=tortoise_config(settings.database_url), _enable_global_fallback=True
+            )
+        log.info("linehub started (env=%s)", settings.env)
+        try:
+            yield
+        finally:
+            # uvicorn has stopped taking requests and drained the open ones by now
+            if manage_database:
+                await Tortoise.close_connections()
+            log.info("linehub stopped: database connections closed")
+
+    graphql = GraphQLView(build_schema(settings), settings)
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.limits.max_body_bytes),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    return app
+
+
+def app_from_env() -> Starlette:
+    """uvicorn's factory (`linehub serve`): settings read once, here."""
+    settings = Settings.from_env()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_app(settings)

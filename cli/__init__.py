@@ -1,0 +1,77 @@
+"""`linehub`: serve, migrate, load the demo, play the network's side (USSD)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from config import ConfigError, Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="linehub", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the GraphQL API with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+
+    sub.add_parser("migrate", help="bring the database to the current schema (idempotent)")
+    sub.add_parser("makemigrations", help="write a migration for model changes (developers)")
+
+    demo = sub.add_parser("demo", help="load the demo family (API.md section 9)")
+    group = demo.add_mutually_exclusive_group()
+    group.add_argument("--reset", action="store_true", help="wipe all data, then load the demo")
+    group.add_argument(
+        "--if-empty", action="store_true", help="load only into an empty database, else skip"
+    )
+
+    sub.add_parser("schema", help="print the GraphQL SDL")
+
+    ussd = sub.add_parser("ussd", help="a USSD request sent from a number, e.g. '*110*9#'")
+    ussd.add_argument("msisdn")
+    ussd.add_argument("code")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"linehub: configuration error: {exc}", file=sys.stderr)
+        return 2
+
+    if args.command == "serve":
+        from cli.serve import serve
+
+        return serve(settings, host=args.host, port=args.port, workers=args.workers)
+    if args.command == "schema":
+        from schema import build_schema
+
+        print(build_schema(settings).as_str())
+        return 0
+    if args.command == "migrate":
+        from cli.db import migrate
+
+        return asyncio.run(migrate(settings))
+    if args.command == "makemigrations":
+        from cli.db import makemigrations
+
+        return asyncio.run(makemigrations(settings))
+    if args.command == "demo":
+        from cli.demo import load_demo_command
+
+        return asyncio.run(load_demo_command(settings, reset=args.reset, if_empty=args.if_empty))
+    if args.command == "ussd":
+        from cli.network import ussd_command
+
+        return asyncio.run(ussd_command(settings, args.msisdn, args.code))
+    return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

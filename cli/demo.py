@@ -1,0 +1,126 @@
+"""`linehub demo`: load the demo family (API.md section 9) into the configured database."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+
+from tortoise import Tortoise
+from tortoise.transactions import in_transaction
+
+from cli import demo_data as data
+from cli.db import ensure_sqlite_dir, wipe_all
+from config import Settings
+from models import (
+    Allowance,
+    AllowanceKind,
+    Contract,
+    EntryKind,
+    Line,
+    LineService,
+    Service,
+    Tariff,
+    User,
+    post_entry,
+    tortoise_config,
+)
+
+DEMO_MARKER_MSISDN = "9031234567"
+
+
+def next_period_start(now: datetime) -> datetime:
+    """Billing periods are calendar months: allowances reset on the 1st, 00:00 UTC."""
+    year, month = (now.year + 1, 1) if now.month == 12 else (now.year, now.month + 1)
+    return datetime(year, month, 1, tzinfo=UTC)
+
+
+async def database_is_empty() -> bool:
+    return not await User.exists() and not await Tariff.exists()
+
+
+async def load_demo(settings: Settings) -> dict[str, User]:
+    """Create the catalogue, the people, their contracts and lines, balances and services."""
+    async with in_transaction():
+        tariffs = {}
+        for code, name, kind, fee, minutes, sms, data_mb, unlimited, speed, channels, text in (
+            data.TARIFFS
+        ):
+            tariffs[code] = await Tariff.create(
+                code=code, name=name, kind=kind, monthly_fee=fee, minutes=minutes, sms=sms,
+                data_mb=data_mb, unlimited_data=unlimited, speed_mbps=speed,
+                tv_channels=channels, description=text,
+            )
+        for code, name, kind, fee in data.ARCHIVED_TARIFFS:
+            await Tariff.create(code=code, name=name, kind=kind, monthly_fee=fee, archived=True)
+        services = {}
+        for code, name, kind, price, period, subscription, text in data.SERVICES:
+            services[code] = await Service.create(
+                code=code, name=name, kind=kind, price=price, period=period,
+                is_subscription=subscription, description=text,
+            )
+        people = {
+            key: await User.create(name=name, birth_year=year)
+            for key, (name, year) in data.PEOPLE.items()
+        }
+        contracts = {
+            number: await Contract.create(
+                number=number, kind=kind, holder=people[holder], login=login
+            )
+            for number, kind, holder, login in data.CONTRACTS
+        }
+        now = datetime.now(UTC)
+        resets_at = next_period_start(now)
+        for msisdn, contract, user, level, device, label, tariff_code, top_up, codes in data.LINES:
+            tariff = tariffs[tariff_code]
+            line = await Line.create(
+                msisdn=msisdn, contract=contracts[contract],
+                user=people[user] if user else None, user_level=level, device_kind=device,
+                label=label, tariff=tariff,
+            )
+            await post_entry(line.id, top_up, EntryKind.TOP_UP, "Пополнение картой")
+            await post_entry(line.id, -tariff.monthly_fee, EntryKind.CHARGE,
+                             f"Абонентская плата: {tariff.name}")
+            for code in codes:
+                service = services[code]
+                await LineService.create(line=line, service=service, price=service.price)
+            await _allowances(line, tariff, data.USED_SHARE.get(msisdn, 0.1), resets_at)
+    return people
+
+
+async def _allowances(line: Line, tariff: Tariff, used: float, resets_at: datetime) -> None:
+    packages = [
+        (AllowanceKind.MINUTES, tariff.minutes, False),
+        (AllowanceKind.SMS, tariff.sms, False),
+        (AllowanceKind.DATA, tariff.data_mb, tariff.unlimited_data),
+    ]
+    for kind, total, unlimited in packages:
+        if total is None:
+            continue
+        # demo usage is a whole number of units: integer maths keeps it exact
+        left = total - (total * round(used * 100)) // 100
+        await Allowance.create(
+            line=line, kind=kind, total=total, left=left, unlimited=unlimited, resets_at=resets_at
+        )
+
+
+async def load_demo_command(settings: Settings, *, reset: bool, if_empty: bool) -> int:
+    ensure_sqlite_dir(settings.database_url)
+    await Tortoise.init(config=tortoise_config(settings.database_url))
+    try:
+        if reset:
+            await wipe_all()
+        elif not await database_is_empty():
+            if if_empty:
+                print("linehub demo: the database has data, leaving it as it is")
+                return 0
+            print(
+                "linehub demo: the database already has data; run `linehub demo --reset` "
+                "to wipe it and load the demo again",
+                file=sys.stderr,
+            )
+            return 1
+        await load_demo(settings)
+        print(f"linehub demo: loaded; log in as {DEMO_MARKER_MSISDN} / {settings.demo_password}")
+        return 0
+    finally:
+        await Tortoise.close_connections()

@@ -1,0 +1,216 @@
+"""Settings: read once from the environment (and `.env` in development), then passed down.
+
+Nothing else in linehub reads `os.environ`; every component receives the `Settings` it
+was built with, so tests build their own and two apps in one process never share state.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from starlette.config import Config
+
+DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused in production
+ENVIRONMENTS = ("development", "test", "production")
+
+
+class ConfigError(RuntimeError):
+    """The environment describes a configuration the server must not start with."""
+
+
+def _bool(value: str | bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"not a boolean: {value!r}")
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """Bounds checked on every GraphQL document before it runs (API.md section 7)."""
+
+    max_depth: int = 15
+    max_aliases: int = 30
+    max_tokens: int = 5_000
+    max_body_bytes: int = 100_000
+    max_cost: int = 1_000
+
+
+@dataclass(frozen=True)
+class Argon2Params:
+    """argon2id cost; the defaults are RFC 9106's second recommended option (64 MiB, t=3)."""
+
+    time_cost: int = 3
+    memory_cost: int = 65_536
+    parallelism: int = 4
+
+
+@dataclass(frozen=True)
+class SocialProviderConfig:
+    """One OAuth 2.0 / OpenID Connect provider from `SOCIAL_<ID>_*` variables."""
+
+    id: str
+    client_id: str
+    client_secret: str
+    metadata_url: str | None = None
+    authorize_url: str | None = None
+    token_url: str | None = None
+    userinfo_url: str | None = None
+    scope: str = "openid"
+    name_en: str | None = None
+    name_ru: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything linehub can be configured with. Build with `Settings.from_env()`."""
+
+    env: str = "development"
+    database_url: str = "sqlite://var/linehub.sqlite3"
+    secret_key: str = DEFAULT_SECRET_KEY
+    public_url: str = "http://127.0.0.1:8000"
+    graphiql: bool = True
+    introspection: bool = True
+    suggestions: bool = True
+    log_level: str = "INFO"
+    log_format: str = "json"
+    sms_backend: str = "console"
+    sms_outbox: str = "var/sms-outbox.jsonl"
+    sms_http_url: str | None = None
+    email_backend: str = "console"
+    email_outbox: str = "var/email-outbox.jsonl"
+    email_from: str = "linehub <noreply@linehub.local>"
+    smtp_url: str | None = None
+    network_api_key: str | None = None
+    trusted_proxy_cidrs: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    msisdn_header: str = "X-MSISDN"
+    redis_url: str | None = None
+    demo_password: str = "linehub-demo-2026"  # noqa: S105 - documented demo credential
+    limits: QueryLimits = field(default_factory=QueryLimits)
+    argon2: Argon2Params = field(default_factory=Argon2Params)
+    social_providers: tuple[SocialProviderConfig, ...] = ()
+    social_redirect_uris: tuple[str, ...] = ()
+    social_dev_provider: bool = False
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    def check(self) -> None:
+        """Refuse configurations that must never serve traffic."""
+        if self.env not in ENVIRONMENTS:
+            raise ConfigError(f"ENV must be one of {', '.join(ENVIRONMENTS)}, not {self.env!r}")
+        if self.production and (not self.secret_key or self.secret_key == DEFAULT_SECRET_KEY):
+            raise ConfigError(
+                "SECRET_KEY is not set (or is the development default) while ENV=production; "
+                "set SECRET_KEY to a long random value, e.g. `python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'`"
+            )
+        if self.production and len(self.secret_key) < 32:
+            raise ConfigError("SECRET_KEY must be at least 32 characters in production")
+        if self.sms_backend not in {"console", "file", "http"}:
+            raise ConfigError("SMS_BACKEND must be console, file or http")
+        if self.sms_backend == "http" and not self.sms_http_url:
+            raise ConfigError("SMS_BACKEND=http needs SMS_HTTP_URL")
+        if self.email_backend not in {"console", "file", "smtp"}:
+            raise ConfigError("EMAIL_BACKEND must be console, file or smtp")
+        if self.email_backend == "smtp" and not self.smtp_url:
+            raise ConfigError("EMAIL_BACKEND=smtp needs SMTP_URL")
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
+    ) -> Settings:
+        """Read the environment once; `.env` is honoured outside production only."""
+        environ = dict(os.environ if environ is None else environ)
+        use_file = env_file is not None and environ.get("ENV", "development") != "production"
+        config = Config(env_file if use_file and Path(env_file).exists() else None, environ=environ)
+        env = config("ENV", default="development")
+        production = env == "production"
+        dev_defaults = not production
+        try:
+            settings = cls(
+                env=env,
+                database_url=config("DATABASE_URL", default=cls.database_url),
+                secret_key=config("SECRET_KEY", default=DEFAULT_SECRET_KEY),
+                public_url=config("PUBLIC_URL", default=cls.public_url).rstrip("/"),
+                graphiql=_bool(config("GRAPHIQL", default=dev_defaults)),
+                introspection=_bool(config("INTROSPECTION", default=dev_defaults)),
+                suggestions=_bool(config("SUGGESTIONS", default=dev_defaults)),
+                log_level=config("LOG_LEVEL", default="INFO").upper(),
+                log_format=config("LOG_FORMAT", default="json"),
+                sms_backend=config("SMS_BACKEND", default="console"),
+                sms_outbox=config("SMS_OUTBOX", default=cls.sms_outbox),
+                sms_http_url=config("SMS_HTTP_URL", default=None),
+                email_backend=config("EMAIL_BACKEND", default="console"),
+                email_outbox=config("EMAIL_OUTBOX", default=cls.email_outbox),
+                email_from=config("EMAIL_FROM", default=cls.email_from),
+                smtp_url=config("SMTP_URL", default=None),
+                network_api_key=config("NETWORK_API_KEY", default=None),
+                trusted_proxy_cidrs=tuple(
+                    ipaddress.ip_network(c, strict=False)
+                    for c in _csv(config("TRUSTED_PROXY_CIDRS", default=""))
+                ),
+                msisdn_header=config("MSISDN_HEADER", default="X-MSISDN"),
+                redis_url=config("REDIS_URL", default=None) or None,
+                demo_password=config("DEMO_PASSWORD", default=cls.demo_password),
+                limits=QueryLimits(
+                    max_depth=config("MAX_QUERY_DEPTH", cast=int, default=15),
+                    max_aliases=config("MAX_QUERY_ALIASES", cast=int, default=30),
+                    max_tokens=config("MAX_QUERY_TOKENS", cast=int, default=5_000),
+                    max_body_bytes=config("MAX_BODY_BYTES", cast=int, default=100_000),
+                    max_cost=config("MAX_QUERY_COST", cast=int, default=1_000),
+                ),
+                argon2=Argon2Params(
+                    time_cost=config("ARGON2_TIME_COST", cast=int, default=3),
+                    memory_cost=config("ARGON2_MEMORY_KIB", cast=int, default=65_536),
+                    parallelism=config("ARGON2_PARALLELISM", cast=int, default=4),
+                ),
+                social_providers=_social_providers(environ),
+                social_redirect_uris=_csv(config("SOCIAL_REDIRECT_URIS", default="")),
+                social_dev_provider=_bool(config("SOCIAL_DEV_PROVIDER", default=False)),
+            )
+        except (ValueError, KeyError) as exc:
+            raise ConfigError(str(exc)) from exc
+        settings.check()
+        return settings
+
+
+def _social_providers(environ: Mapping[str, str]) -> tuple[SocialProviderConfig, ...]:
+    prefix, suffix = "SOCIAL_", "_CLIENT_ID"
+    found = []
+    for key in sorted(environ):
+        if not (key.startswith(prefix) and key.endswith(suffix)):
+            continue
+        name = key[len(prefix) : -len(suffix)]
+
+        def get(part: str, name: str = name) -> str | None:
+            return environ.get(f"{prefix}{name}_{part}") or None
+
+        found.append(
+            SocialProviderConfig(
+                id=name.lower(),
+                client_id=environ[key],
+                client_secret=get("CLIENT_SECRET") or "",
+                metadata_url=get("METADATA_URL"),
+                authorize_url=get("AUTHORIZE_URL"),
+                token_url=get("TOKEN_URL"),
+                userinfo_url=get("USERINFO_URL"),
+                scope=get("SCOPE") or ("openid" if get("METADATA_URL") else ""),
+                name_en=get("NAME_EN"),
+                name_ru=get("NAME_RU"),
+            )
+        )
+    return tuple(found)

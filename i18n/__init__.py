@@ -1,0 +1,43 @@
+"""Messages in Russian and English. Codes and field names never change with the language."""
+
+from __future__ import annotations
+
+from i18n.catalog import MESSAGES
+
+LANGUAGES = ("en", "ru")
+DEFAULT_LANGUAGE = "en"
+
+
+def negotiate(accept_language: str | None) -> str:
+    """Pick `ru` or `en` from an Accept-Language header, honouring q-values."""
+    best, best_q = DEFAULT_LANGUAGE, -1.0
+    for position, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        primary = tag.strip().lower().split("-", 1)[0]
+        if primary not in LANGUAGES and primary != "*":
+            continue
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                continue
+        q -= position * 1e-6  # ties go to the earlier entry
+        if q > best_q and q > 0:
+            best, best_q = (DEFAULT_LANGUAGE if primary == "*" else primary), q
+    return best
+
+
+def translate(key: str, language: str, **params: object) -> str:
+    """The message for `key` in `language`; unknown keys fall back to English, then the key."""
+    entry = MESSAGES.get(key)
+    if entry is None:
+        return key
+    template = entry.get(language) or entry[DEFAULT_LANGUAGE]
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template
+
+
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "negotiate", "translate"]

@@ -1,0 +1,68 @@
+"""The message catalogue: key -> {language: template}. Keys are error codes or finer keys."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # generic codes
+    "INVALID_INPUT": {"en": "The input is not valid.", "ru": "Неверные данные."},
+    "NOT_FOUND": {"en": "Not found.", "ru": "Не найдено."},
+    "FORBIDDEN": {
+        "en": "You do not have the right to do this on this number.",
+        "ru": "У вас нет прав на это действие с этим номером.",
+    },
+    "UNAUTHENTICATED": {"en": "Please log in.", "ru": "Войдите в личный кабинет."},
+    "INTERNAL": {
+        "en": "Something went wrong on our side. Request id: {request_id}.",
+        "ru": "Что-то пошло не так на нашей стороне. Номер запроса: {request_id}.",
+    },
+    "RATE_LIMITED": {
+        "en": "Too many attempts. Try again in {retry_after} seconds.",
+        "ru": "Слишком много попыток. Повторите через {retry_after} с.",
+    },
+    # input details
+    "invalid_msisdn": {
+        "en": "Enter a mobile number, for example +7 903 123-45-67.",
+        "ru": "Введите мобильный номер, например +7 903 123-45-67.",
+    },
+    "first_too_large": {
+        "en": "Ask for at most {max} items at a time.",
+        "ru": "Можно запросить не больше {max} элементов за раз.",
+    },
+    "negative_count": {
+        "en": "The number of items cannot be negative.",
+        "ru": "Количество элементов не может быть отрицательным.",
+    },
+    "first_and_last": {
+        "en": "Use either first or last, not both.",
+        "ru": "Укажите first или last, но не оба сразу.",
+    },
+    "invalid_cursor": {"en": "The cursor is not valid.", "ru": "Неверный курсор."},
+    "invalid_id": {"en": "The id is not valid.", "ru": "Неверный идентификатор."},
+    "invalid_range": {
+        "en": "The lower bound is above the upper bound.",
+        "ru": "Нижняя граница больше верхней.",
+    },
+    "zero_amount": {"en": "The amount cannot be zero.", "ru": "Сумма не может быть нулевой."},
+    # query limits
+    "QUERY_TOO_DEEP": {
+        "en": "The query is nested {depth} levels deep; at most {max} are allowed.",
+        "ru": "Глубина запроса {depth}, допустимо не больше {max}.",
+    },
+    "TOO_MANY_ALIASES": {
+        "en": "The query uses {count} aliases; at most {max} are allowed.",
+        "ru": "В запросе {count} псевдонимов, допустимо не больше {max}.",
+    },
+    "QUERY_TOO_COMPLEX": {
+        "en": "The query costs {cost}; at most {max} is allowed.",
+        "ru": "Стоимость запроса {cost}, допустимо не больше {max}.",
+    },
+    "QUERY_TOO_LARGE": {
+        "en": "The query is too large; at most {max} tokens or {max_bytes} bytes are allowed.",
+        "ru": "Запрос слишком большой: допустимо не больше {max} токенов или {max_bytes} байт.",
+    },
+    "GRAPHQL_PARSE_FAILED": {
+        "en": "The query is not valid GraphQL: {detail}",
+        "ru": "Запрос не является корректным GraphQL: {detail}",
+    },
+    "BAD_REQUEST": {"en": "Bad request: {detail}", "ru": "Неверный запрос: {detail}"},
+}

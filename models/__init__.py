@@ -1,0 +1,53 @@
+"""Tortoise models and the domain rules that change them; imports nothing else of linehub.
+
+Tortoise copies a model's first docstring line and field descriptions into SQL comments
+and its SQLite migration runner splits statements on semicolons: keep both free of `;`
+and quotes.
+"""
+
+from models.allowance import Allowance, AllowanceKind
+from models.balance import EntryKind, LedgerEntry, post_entry
+from models.contract import Contract, ContractKind
+from models.line import DeviceKind, Line, LineStatus
+from models.person import User
+from models.service import ChargePeriod, LineService, Service, ServiceKind
+from models.tariff import Tariff, TariffKind
+
+APP_LABEL = "linehub"
+
+__all__ = [
+    "APP_LABEL",
+    "Allowance",
+    "AllowanceKind",
+    "ChargePeriod",
+    "Contract",
+    "ContractKind",
+    "DeviceKind",
+    "EntryKind",
+    "LedgerEntry",
+    "Line",
+    "LineService",
+    "LineStatus",
+    "Service",
+    "ServiceKind",
+    "Tariff",
+    "TariffKind",
+    "User",
+    "post_entry",
+]
+
+
+def tortoise_config(database_url: str) -> dict:
+    """The Tortoise configuration for one database URL; migrations live in models.migrations."""
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            APP_LABEL: {
+                "models": ["models"],
+                "default_connection": "default",
+                "migrations": "models.migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }

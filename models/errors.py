@@ -1,0 +1,49 @@
+"""The one error vocabulary of linehub: codes never change with the language."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    INVALID_INPUT = "INVALID_INPUT"
+    NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    LOCKED = "LOCKED"
+    PASSWORD_CHANGE_REQUIRED = "PASSWORD_CHANGE_REQUIRED"
+    WEAK_PASSWORD = "WEAK_PASSWORD"
+    PASSWORD_MISMATCH = "PASSWORD_MISMATCH"
+    RATE_LIMITED = "RATE_LIMITED"
+    SESSION_REVOKED = "SESSION_REVOKED"
+    NOT_AVAILABLE = "NOT_AVAILABLE"
+    IDENTITY_IN_USE = "IDENTITY_IN_USE"
+    NOT_BOUND = "NOT_BOUND"
+    INTERNAL = "INTERNAL"
+    QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
+    TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
+    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+    QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
+
+
+class DomainError(Exception):
+    """An expected failure: becomes a `UserError` in a payload or a coded GraphQL error.
+
+    `message_key` names a message in the i18n catalogue (the code itself when omitted);
+    `params` fill its placeholders; `field` is the input path that was wrong.
+    """
+
+    def __init__(
+        self,
+        code: ErrorCode,
+        message_key: str | None = None,
+        *,
+        field: list[str] | None = None,
+        **params: object,
+    ) -> None:
+        self.code = code
+        self.message_key = message_key or code.value
+        self.field = field
+        self.params = params
+        super().__init__(f"{code.value}: {self.message_key}")

@@ -1,0 +1,40 @@
+"""Tariffs: the price plan of a line, with its monthly allowances."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.search import Searchable
+
+
+class TariffKind(StrEnum):
+    MOBILE = "MOBILE"
+    HOME_INTERNET = "HOME_INTERNET"
+    TV = "TV"
+
+
+class Tariff(Searchable, Model):
+    """A price plan. Money is integer kopecks, an allowance left empty is not included."""
+
+    search_fields = ("code", "name", "description")
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=40, unique=True)
+    name = fields.CharField(max_length=120)
+    description = fields.TextField(default="")
+    kind = fields.CharEnumField(TariffKind, max_length=16)
+    monthly_fee = fields.BigIntField(description="kopecks")
+    minutes = fields.IntField(null=True)
+    sms = fields.IntField(null=True)
+    data_mb = fields.IntField(null=True)
+    unlimited_data = fields.BooleanField(default=False)
+    speed_mbps = fields.IntField(null=True)
+    tv_channels = fields.IntField(null=True)
+    archived = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "tariff"
+        ordering = ("monthly_fee", "id")

@@ -1,0 +1,51 @@
+"""The GraphQL schema: every domain's queries and mutations, plus limits and error masking."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import strawberry
+from strawberry.extensions import AddValidationRules
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+from graphql.validation import NoSchemaIntrospectionCustomRule
+
+from config import Settings
+from schema.errors import ErrorPresenter
+from schema.limits import QueryLimitsExtension
+from schema.node import NodeQueries
+from schema.scalars import SCALAR_MAP
+from schema.service import ServiceQueries
+from schema.tariff import TariffQueries
+from schema.viewer import ViewerQueries
+
+Query = merge_types("Query", (ViewerQueries, NodeQueries, TariffQueries, ServiceQueries))
+
+
+class LinehubSchema(strawberry.Schema):
+    """Strawberry's schema without its default error logging: ErrorPresenter logs what
+    is unexpected, once, with the request id; expected errors are not log noise."""
+
+    def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[override]
+        return None
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    """The schema as configured: introspection and suggestions may be off (production)."""
+    # factories, so that every request gets fresh extension instances
+    extensions: list = [
+        partial(QueryLimitsExtension, limits=settings.limits),
+        partial(ErrorPresenter, limits=settings.limits),
+    ]
+    if not settings.introspection:
+        extensions.append(partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]))
+    return LinehubSchema(
+        query=Query,
+        extensions=extensions,
+        config=StrawberryConfig(
+            disable_field_suggestions=not settings.suggestions, scalar_map=SCALAR_MAP
+        ),
+    )
+
+
+__all__ = ["build_schema"]

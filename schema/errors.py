@@ -1,0 +1,101 @@
+"""Turn every error into a coded, translated one; mask the unexpected ones.
+
+Expected failures (DomainError, limits, syntax, validation) reach the client with a
+stable `extensions.code` and a message in the request's language. Anything else is an
+unexpected exception: the client sees INTERNAL and the request id, the log gets the
+traceback under the same request id.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import GraphQLError, GraphQLSyntaxError
+from strawberry.extensions import SchemaExtension
+from strawberry.relay import GlobalIDValueError
+
+from i18n import DEFAULT_LANGUAGE, translate
+from models.errors import DomainError, ErrorCode
+from schema.limits import LimitError
+
+log = logging.getLogger("linehub.graphql")
+TOKEN_LIMIT_HINT = "tokens. Parsing aborted"
+
+
+def _language_and_request_id(context: Any) -> tuple[str, str]:
+    return (
+        getattr(context, "language", DEFAULT_LANGUAGE),
+        getattr(context, "request_id", "-"),
+    )
+
+
+def present_error(error: GraphQLError, context: Any, limits: Any) -> GraphQLError:
+    """One error as the client should see it (a new GraphQLError, same path and locations)."""
+    language, request_id = _language_and_request_id(context)
+    original = error.original_error
+    code: str
+    message: str
+    extensions: dict[str, Any] = dict(error.extensions or {})
+    if isinstance(original, DomainError):
+        code, message = original.code.value, translate(
+            original.message_key, language, **original.params
+        )
+        if original.field:
+            extensions["field"] = original.field
+    elif isinstance(error, LimitError):
+        code = extensions["code"]
+        message = translate(error.message_key, language, **error.figures)
+    elif isinstance(original, GlobalIDValueError):
+        code, message = ErrorCode.INVALID_INPUT.value, translate("invalid_id", language)
+    elif isinstance(original, RecursionError):
+        code = ErrorCode.QUERY_TOO_DEEP.value
+        message = translate(code, language, depth="?", max=limits.max_depth)
+    elif isinstance(error, GraphQLSyntaxError) and TOKEN_LIMIT_HINT in error.message:
+        code = ErrorCode.QUERY_TOO_LARGE.value
+        message = translate(code, language, max=limits.max_tokens, max_bytes=limits.max_body_bytes)
+    elif isinstance(error, GraphQLSyntaxError):
+        code = "GRAPHQL_PARSE_FAILED"
+        message = translate(code, language, detail=error.message)
+    elif isinstance(original, GraphQLError | ValueError) or error.message.startswith("Variable '$"):
+        # a variable's value could not be coerced to its type: bad input, not our fault
+        code, message = ErrorCode.INVALID_INPUT.value, error.message
+    elif original is None:
+        # validation and variable coercion: graphql-core's English text is the detail
+        code = "GRAPHQL_VALIDATION_FAILED"
+        message = error.message
+    else:
+        log.error(
+            "unexpected error in %s: %r",
+            ".".join(map(str, error.path or [])) or "operation",
+            original,
+            exc_info=(type(original), original, original.__traceback__),
+        )
+        code = ErrorCode.INTERNAL.value
+        message = translate(code, language, request_id=request_id)
+        extensions = {"requestId": request_id}
+    extensions["code"] = code
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions=extensions,
+    )
+
+
+class ErrorPresenter(SchemaExtension):
+    """Applies `present_error` to every error of the result, pre-execution ones included."""
+
+    def __init__(self, *, limits: Any) -> None:
+        self.limits = limits
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and getattr(result, "errors", None):
+            context = self.execution_context.context
+            result.errors = [present_error(e, context, self.limits) for e in result.errors]

@@ -1,0 +1,70 @@
+"""`node(id)` and `nodes(ids)`: global ids resolved by each type's own loader-backed rule.
+
+An id of an unknown type, or of something the viewer may not see, is simply null:
+a guessed id tells nothing. Only an id that is not a global id at all is INVALID_INPUT.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.relay import GlobalID, GlobalIDValueError
+from strawberry.types import Info  # noqa: TC002 - strawberry reads annotations at runtime
+from strawberry.types.base import StrawberryObjectDefinition
+
+from models.errors import DomainError, ErrorCode
+
+MAX_NODES = 100
+
+
+def _decode(raw: str, field: list[str]) -> GlobalID:
+    try:
+        return GlobalID.from_id(raw)
+    except (GlobalIDValueError, ValueError, TypeError):
+        raise DomainError(ErrorCode.INVALID_INPUT, "invalid_id", field=field) from None
+
+
+def _node_class(info: Info, type_name: str) -> type[relay.Node] | None:
+    definition = info.schema.get_type_by_name(type_name)
+    if not isinstance(definition, StrawberryObjectDefinition):
+        return None
+    origin = definition.origin
+    return origin if isinstance(origin, type) and issubclass(origin, relay.Node) else None
+
+
+async def resolve_nodes(info: Info, raw_ids: list[str], field: list[str]) -> list[Any]:
+    """Resolve global ids in order, one batch per type; unknown or invisible ones are None."""
+    decoded = [_decode(raw, field) for raw in raw_ids]
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for gid in decoded:
+        by_type[gid.type_name].append(gid.node_id)
+    found: dict[tuple[str, str], Any] = {}
+    for type_name, node_ids in by_type.items():
+        cls = _node_class(info, type_name)
+        if cls is None:
+            continue
+        objects = await cls.resolve_nodes(info=info, node_ids=node_ids, required=False)
+        found.update(((type_name, nid), obj) for nid, obj in zip(node_ids, objects, strict=True))
+    return [found.get((gid.type_name, gid.node_id)) for gid in decoded]
+
+
+@strawberry.type
+class NodeQueries:
+    @strawberry.field(description="Any object by its global id; null when it is not visible.")
+    async def node(
+        self, info: Info, id: strawberry.ID = strawberry.argument(description="A global id.")
+    ) -> relay.Node | None:
+        return (await resolve_nodes(info, [id], ["id"]))[0]
+
+    @strawberry.field(description="Several objects by global id, in order; null where hidden.")
+    async def nodes(
+        self,
+        info: Info,
+        ids: list[strawberry.ID] = strawberry.argument(description="At most 100 global ids."),
+    ) -> list[relay.Node | None]:
+        if len(ids) > MAX_NODES:
+            raise DomainError(ErrorCode.INVALID_INPUT, "first_too_large", field=["ids"], max=MAX_NODES)
+        return await resolve_nodes(info, list(ids), ["ids"])

@@ -1,0 +1,67 @@
+"""Scalars and small shared types: Decimal, Money, UserError, ErrorCode, Node helpers."""
+
+from __future__ import annotations
+
+from decimal import Decimal as PyDecimal
+from decimal import InvalidOperation
+from typing import NewType
+
+import strawberry
+
+from models.errors import DomainError, ErrorCode
+from models.money import CURRENCY, to_decimal
+
+
+def _parse_decimal(value: object) -> PyDecimal:
+    if not isinstance(value, str | int):
+        raise ValueError("Decimal is written as a string like \"150.00\"")
+    try:
+        parsed = PyDecimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"not a decimal: {value!r}") from None
+    if not parsed.is_finite():
+        raise ValueError("Decimal must be finite")
+    return parsed
+
+
+Decimal = NewType("Decimal", PyDecimal)
+
+DECIMAL_SCALAR = strawberry.scalar(
+    name="Decimal",
+    description='An exact decimal number written as a string, e.g. "150.00". Never a float.',
+    serialize=str,
+    parse_value=_parse_decimal,
+)
+SCALAR_MAP = {Decimal: DECIMAL_SCALAR}
+
+
+ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode", description="Stable error codes.")
+
+
+@strawberry.type(description="An amount of money, exact to the kopeck.")
+class Money:
+    amount: Decimal = strawberry.field(description='Roubles with two places, e.g. "150.00".')  # type: ignore[valid-type]
+    currency: str = strawberry.field(description="ISO 4217 code, RUB.")
+
+    @classmethod
+    def from_kopecks(cls, kopecks: int) -> Money:
+        return cls(amount=to_decimal(kopecks), currency=CURRENCY)
+
+
+@strawberry.type(description="An expected failure of a mutation, in the request's language.")
+class UserError:
+    code: ErrorCode = strawberry.field(description="What went wrong; never translated.")
+    message: str = strawberry.field(description="For people: Russian or English.")
+    field: list[str] | None = strawberry.field(
+        default=None, description="Path to the input field at fault, if one is."
+    )
+
+
+def user_error(error: DomainError, language: str) -> UserError:
+    from i18n import translate
+
+    return UserError(
+        code=error.code,
+        message=translate(error.message_key, language, **error.params),
+        field=error.field,
+    )

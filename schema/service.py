@@ -1,0 +1,92 @@
+"""Service catalogue types and the public `serviceCatalog` query."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info  # noqa: TC002 - strawberry reads annotations at runtime
+
+import models
+from models.money import to_kopecks
+from resolvers.pagination import PageArgs
+from resolvers.service import ServiceFilter as ServiceQuery
+from resolvers.service import resolve_service_catalog
+from schema.pagination import Connection
+from schema.scalars import Decimal, Money
+
+ServiceKind = strawberry.enum(models.ServiceKind, description="What a service is for.")
+ChargePeriod = strawberry.enum(models.ChargePeriod, description="How often a service is charged.")
+
+
+@strawberry.type(name="Service", description="An option a line can connect.")
+class ServiceType(relay.Node):
+    id: relay.NodeID[int]
+    code: str = strawberry.field(description="Stable short code.")
+    name: str = strawberry.field(description="Name shown to people.")
+    description: str = strawberry.field(description="What the service does.")
+    kind: ServiceKind = strawberry.field(description="Mobile, home internet or TV.")  # type: ignore[valid-type]
+    period: ChargePeriod = strawberry.field(description="How often it is charged.")  # type: ignore[valid-type]
+    is_subscription: bool = strawberry.field(description="A recurring paid subscription.")
+
+    @strawberry.field(description="Price per charge period (zero when free).")
+    def price(self) -> Money:
+        return Money.from_kopecks(self.price)  # type: ignore[arg-type]
+
+    @classmethod
+    def is_type_of(cls, obj: Any, _info: Info) -> bool:
+        return isinstance(obj, models.Service | cls)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[models.Service | None]:
+        ids = [int(i) for i in node_ids if i.isdigit()]
+        rows = {s.id: s for s in await models.Service.filter(id__in=ids, archived=False)}
+        return [rows.get(int(i)) if i.isdigit() else None for i in node_ids]
+
+
+@strawberry.input(description="Narrow the service catalogue. Every field is optional.")
+class ServiceFilter:
+    kind: ServiceKind | None = strawberry.field(default=None, description="Only this kind.")  # type: ignore[valid-type]
+    price_min: Decimal | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Price at least this, roubles."
+    )
+    price_max: Decimal | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Price at most this, roubles."
+    )
+    subscription: bool | None = strawberry.field(
+        default=None, description="true: only recurring subscriptions."
+    )
+    free: bool | None = strawberry.field(default=None, description="true: only free services.")
+    search: str | None = strawberry.field(
+        default=None, description="Words in the name or description, any case."
+    )
+
+    def to_query(self) -> ServiceQuery:
+        return ServiceQuery(
+            kind=self.kind,
+            price_min=None if self.price_min is None else to_kopecks(self.price_min, field="priceMin"),
+            price_max=None if self.price_max is None else to_kopecks(self.price_max, field="priceMax"),
+            subscription=self.subscription,
+            free=self.free,
+            search=self.search,
+        )
+
+
+@strawberry.type
+class ServiceQueries:
+    @strawberry.field(description="Every service a line can connect, cheapest first.")
+    async def service_catalog(
+        self,
+        filter: ServiceFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ServiceType]:
+        args = PageArgs(first=first, after=after, last=last, before=before)
+        page = await resolve_service_catalog((filter or ServiceFilter()).to_query(), args)
+        return Connection.from_page(page)

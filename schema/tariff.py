@@ -1,0 +1,93 @@
+"""Tariff types and the public `tariffs` query."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info  # noqa: TC002 - strawberry reads annotations at runtime
+
+import models
+from models.money import to_kopecks
+from resolvers.pagination import PageArgs
+from resolvers.tariff import TariffFilter as TariffQuery
+from resolvers.tariff import resolve_tariffs
+from schema.pagination import Connection
+from schema.scalars import Decimal, Money
+
+TariffKind = strawberry.enum(models.TariffKind, description="What a tariff is for.")
+
+
+@strawberry.type(description="A price plan with its monthly fee and allowances.")
+class Tariff(relay.Node):
+    id: relay.NodeID[int]
+    code: str = strawberry.field(description="Stable short code, e.g. `family-max`.")
+    name: str = strawberry.field(description="Name shown to people.")
+    description: str = strawberry.field(description="What the tariff gives.")
+    kind: TariffKind = strawberry.field(description="Mobile, home internet or TV.")  # type: ignore[valid-type]
+    minutes: int | None = strawberry.field(description="Minutes a month; null if none.")
+    sms: int | None = strawberry.field(description="SMS a month; null if none.")
+    data_mb: int | None = strawberry.field(description="Megabytes a month; null if none.")
+    unlimited_data: bool = strawberry.field(description="Mobile data without a cap.")
+    speed_mbps: int | None = strawberry.field(description="Home internet speed, Mbit/s.")
+    tv_channels: int | None = strawberry.field(description="TV channels included.")
+
+    @strawberry.field(description="The monthly fee.")
+    def monthly_fee(self) -> Money:
+        return Money.from_kopecks(self.monthly_fee)  # type: ignore[arg-type]
+
+    @classmethod
+    def is_type_of(cls, obj: Any, _info: Info) -> bool:
+        return isinstance(obj, models.Tariff | cls)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[models.Tariff | None]:
+        ids = [int(i) for i in node_ids if i.isdigit()]
+        found = {t.id: t for t in await info.context.loaders.tariff_by_id.load_many(ids) if t}
+        return [found.get(int(i)) if i.isdigit() else None for i in node_ids]
+
+
+@strawberry.input(description="Narrow the tariff catalogue. Every field is optional.")
+class TariffFilter:
+    kind: TariffKind | None = strawberry.field(default=None, description="Only this kind.")  # type: ignore[valid-type]
+    price_min: Decimal | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Monthly fee at least this, roubles."
+    )
+    price_max: Decimal | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Monthly fee at most this, roubles."
+    )
+    unlimited_data: bool | None = strawberry.field(
+        default=None, description="true: only unlimited data; false: only capped."
+    )
+    search: str | None = strawberry.field(
+        default=None, description="Words in the name or description, any case."
+    )
+
+    def to_query(self) -> TariffQuery:
+        return TariffQuery(
+            kind=self.kind,
+            price_min=None if self.price_min is None else to_kopecks(self.price_min, field="priceMin"),
+            price_max=None if self.price_max is None else to_kopecks(self.price_max, field="priceMax"),
+            unlimited_data=self.unlimited_data,
+            search=self.search,
+        )
+
+
+@strawberry.type
+class TariffQueries:
+    @strawberry.field(description="The tariff catalogue, cheapest first. Needs no login.")
+    async def tariffs(
+        self,
+        filter: TariffFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Tariff]:
+        args = PageArgs(first=first, after=after, last=last, before=before)
+        page = await resolve_tariffs((filter or TariffFilter()).to_query(), args)
+        return Connection.from_page(page)

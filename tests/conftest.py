@@ -1,0 +1,149 @@
+"""Test fixtures: a real throwaway database (SQLite or PostgreSQL), real HTTP via httpx.
+
+`LINEHUB_TEST_DB=sqlite|postgres` picks the database (`make test` runs both). PostgreSQL
+gets a fresh database per run, dropped afterwards; if the server cannot be reached the
+run fails, unless LINEHUB_SKIP_PG=1 was set by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from tortoise import Tortoise
+
+from app import create_app
+from cli.db import apply_migrations, wipe_all
+from config import Argon2Params, Settings
+from models import tortoise_config
+
+TEST_DB = os.environ.get("LINEHUB_TEST_DB", "sqlite")
+PG_DSN = os.environ.get("LINEHUB_TEST_PG_DSN", "postgres://postgres@127.0.0.1:5432/test")
+CLIENT_IP = "203.0.113.10"
+
+GQL = Callable[..., Awaitable[dict[str, Any]]]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"linehub test database: {TEST_DB}"
+
+
+async def _create_pg_database() -> str:
+    name = f"linehub_test_{os.getpid()}_{secrets.token_hex(3)}"
+    try:
+        conn = await asyncpg.connect(PG_DSN, timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        if os.environ.get("LINEHUB_SKIP_PG") == "1":
+            pytest.skip(f"PostgreSQL unreachable and LINEHUB_SKIP_PG=1: {exc}")
+        pytest.fail(f"PostgreSQL at {PG_DSN} is unreachable ({exc}); the PostgreSQL pass "
+                    "must run. Set LINEHUB_SKIP_PG=1 by hand to skip it.", pytrace=False)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return PG_DSN.rsplit("/", 1)[0] + "/" + name
+
+
+async def _drop_pg_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    conn = await asyncpg.connect(PG_DSN, timeout=5)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    if TEST_DB == "postgres":
+        url = await _create_pg_database()
+        try:
+            yield url
+        finally:
+            await _drop_pg_database(url)
+    else:
+        yield f"sqlite://{tmp_path_factory.mktemp('db') / 'linehub.sqlite3'}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def _database(database_url: str) -> AsyncIterator[None]:
+    """Migrate once (the real migrations, not generate_schemas), connect for the session."""
+    await apply_migrations(database_url)
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    try:
+        yield
+    finally:
+        await Tortoise.close_connections()
+
+
+@pytest.fixture(autouse=True)
+async def _clean_tables() -> None:
+    await wipe_all()
+
+
+@pytest.fixture
+def outbox_dir(tmp_path: Path) -> Path:
+    return tmp_path
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        env="test",
+        database_url=database_url,
+        secret_key="test-secret-key-" + "x" * 32,
+        sms_backend="file",
+        sms_outbox=str(tmp_path / "sms.jsonl"),
+        email_backend="file",
+        email_outbox=str(tmp_path / "email.jsonl"),
+        network_api_key="test-network-key",
+        # cheap hashing keeps the suite fast; production parameters are measured in bench/
+        argon2=Argon2Params(time_cost=1, memory_cost=1024, parallelism=1),
+    )
+
+
+@pytest.fixture
+def app(settings: Settings) -> Any:
+    return create_app(settings, manage_database=False)
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=(CLIENT_IP, 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient) -> GQL:
+    """POST a GraphQL document; returns the JSON body (status checked by HTTP tests)."""
+
+    async def run(
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        sent = dict(headers or {})
+        if token:
+            sent["Authorization"] = f"Bearer {token}"
+        response = await client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=sent
+        )
+        return response.json()
+
+    return run
+
+
+@pytest.fixture
+async def demo(settings: Settings) -> dict[str, Any]:
+    from cli.demo import load_demo
+
+    return await load_demo(settings)
