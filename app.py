@@ -14,12 +14,14 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from tortoise import Tortoise, connections
 
+from auth.services import AuthServices
 from config import Settings
 from models import tortoise_config
 from schema import build_schema
 from web.graphql import GraphQLView
 from web.logs import configure_logging
 from web.middleware import BodyLimitMiddleware, RequestIdMiddleware
+from web.network import ussd
 
 log = logging.getLogger("linehub")
 
@@ -32,7 +34,7 @@ async def readyz(_: Request) -> JSONResponse:
     try:
         async with asyncio.timeout(2):
             await connections.get("default").execute_query("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+    except Exception as exc:
         log.warning("readiness check failed: %r", exc)
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
     return JSONResponse({"status": "ready", "database": "ok"})
@@ -55,10 +57,12 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             yield
         finally:
             # uvicorn has stopped taking requests and drained the open ones by now
+            await auth.close()
             if manage_database:
                 await Tortoise.close_connections()
             log.info("linehub stopped: database connections closed")
 
+    auth = AuthServices.from_settings(settings)
     graphql = GraphQLView(build_schema(settings), settings)
     app = Starlette(
         routes=[
@@ -66,6 +70,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/network/ussd", ussd, methods=["POST"]),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
@@ -74,6 +79,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.auth = auth
     return app
 
 

@@ -151,10 +151,15 @@ class Settings:
                 suggestions=_bool(config("SUGGESTIONS", default=dev_defaults)),
                 log_level=config("LOG_LEVEL", default="INFO").upper(),
                 log_format=config("LOG_FORMAT", default="json"),
-                sms_backend=config("SMS_BACKEND", default="console"),
+                # development reads SMS from a file outbox; elsewhere it is chosen explicitly
+                sms_backend=config(
+                    "SMS_BACKEND", default="file" if env == "development" else "console"
+                ),
                 sms_outbox=config("SMS_OUTBOX", default=cls.sms_outbox),
                 sms_http_url=config("SMS_HTTP_URL", default=None),
-                email_backend=config("EMAIL_BACKEND", default="console"),
+                email_backend=config(
+                    "EMAIL_BACKEND", default="file" if env == "development" else "console"
+                ),
                 email_outbox=config("EMAIL_OUTBOX", default=cls.email_outbox),
                 email_from=config("EMAIL_FROM", default=cls.email_from),
                 smtp_url=config("SMTP_URL", default=None),

@@ -20,7 +20,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
 
     sub.add_parser("migrate", help="bring the database to the current schema (idempotent)")
-    sub.add_parser("makemigrations", help="write a migration for model changes (developers)")
+    make = sub.add_parser("makemigrations", help="write a migration for model changes")
+    make.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if models differ from history"
+    )
 
     demo = sub.add_parser("demo", help="load the demo family (API.md section 9)")
     group = demo.add_mutually_exclusive_group()
@@ -61,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "makemigrations":
         from cli.db import makemigrations
 
-        return asyncio.run(makemigrations(settings))
+        return asyncio.run(makemigrations(settings, check=args.check))
     if args.command == "demo":
         from cli.demo import load_demo_command
 

@@ -33,29 +33,22 @@ async def apply_migrations(database_url: str) -> None:
         await Tortoise.close_connections()
 
 
-async def pending_model_changes(database_url: str) -> list[str]:
-    """Names of migrations the autodetector would write: empty when models match history."""
-    config = tortoise_config(database_url)
-    await Tortoise.init(config=config, init_connections=False)
-    try:
-        detector = MigrationAutodetector(Tortoise.apps, config["apps"])
-        writers = await detector.changes()
-        return [f"{w.app_label}.{w.name}" for w in writers]
-    finally:
-        await Tortoise.close_connections()
-
-
 async def migrate(settings: Settings) -> int:
     await apply_migrations(settings.database_url)
     print(f"linehub: database is at the current schema ({APP_LABEL})")
     return 0
 
 
-async def makemigrations(settings: Settings) -> int:
+async def makemigrations(settings: Settings, *, check: bool = False) -> int:
+    """Write migrations for model changes; with `check`, only report them (CI, tests)."""
     config = tortoise_config(settings.database_url)
     await Tortoise.init(config=config, init_connections=False)
     try:
         writers = await MigrationAutodetector(Tortoise.apps, config["apps"]).changes()
+        if check:
+            for writer in writers:
+                print(f"pending: {writer.app_label}.{writer.name}")
+            return 1 if writers else 0
         for writer in writers:
             print(f"created {writer.write()}")
         if not writers:
@@ -78,6 +71,6 @@ async def wipe_all() -> None:
         await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
         return
     statements = ["PRAGMA foreign_keys = OFF"]
-    statements += [f'DELETE FROM "{t}"' for t in tables]
+    statements += [f'DELETE FROM "{t}"' for t in tables]  # noqa: S608 - our own table names
     statements += ["DELETE FROM sqlite_sequence", "PRAGMA foreign_keys = ON"]
     await conn.execute_script(";\n".join(statements))

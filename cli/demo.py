@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
+from auth.passwords import Hasher
 from cli import demo_data as data
 from cli.db import ensure_sqlite_dir, wipe_all
 from config import Settings
@@ -15,6 +16,7 @@ from models import (
     Allowance,
     AllowanceKind,
     Contract,
+    Credential,
     EntryKind,
     Line,
     LineService,
@@ -40,28 +42,55 @@ async def database_is_empty() -> bool:
 
 async def load_demo(settings: Settings) -> dict[str, User]:
     """Create the catalogue, the people, their contracts and lines, balances and services."""
+    password_hash = await Hasher(settings.argon2).hash(settings.demo_password)
     async with in_transaction():
         tariffs = {}
-        for code, name, kind, fee, minutes, sms, data_mb, unlimited, speed, channels, text in (
-            data.TARIFFS
-        ):
+        for (
+            code,
+            name,
+            kind,
+            fee,
+            minutes,
+            sms,
+            data_mb,
+            unlimited,
+            speed,
+            channels,
+            text,
+        ) in data.TARIFFS:
             tariffs[code] = await Tariff.create(
-                code=code, name=name, kind=kind, monthly_fee=fee, minutes=minutes, sms=sms,
-                data_mb=data_mb, unlimited_data=unlimited, speed_mbps=speed,
-                tv_channels=channels, description=text,
+                code=code,
+                name=name,
+                kind=kind,
+                monthly_fee=fee,
+                minutes=minutes,
+                sms=sms,
+                data_mb=data_mb,
+                unlimited_data=unlimited,
+                speed_mbps=speed,
+                tv_channels=channels,
+                description=text,
             )
         for code, name, kind, fee in data.ARCHIVED_TARIFFS:
             await Tariff.create(code=code, name=name, kind=kind, monthly_fee=fee, archived=True)
         services = {}
         for code, name, kind, price, period, subscription, text in data.SERVICES:
             services[code] = await Service.create(
-                code=code, name=name, kind=kind, price=price, period=period,
-                is_subscription=subscription, description=text,
+                code=code,
+                name=name,
+                kind=kind,
+                price=price,
+                period=period,
+                is_subscription=subscription,
+                description=text,
             )
         people = {
             key: await User.create(name=name, birth_year=year)
             for key, (name, year) in data.PEOPLE.items()
         }
+        for person in people.values():
+            # one hash for all: the demo password is public anyway
+            await Credential.create(user=person, password_hash=password_hash)
         contracts = {
             number: await Contract.create(
                 number=number, kind=kind, holder=people[holder], login=login
@@ -73,13 +102,18 @@ async def load_demo(settings: Settings) -> dict[str, User]:
         for msisdn, contract, user, level, device, label, tariff_code, top_up, codes in data.LINES:
             tariff = tariffs[tariff_code]
             line = await Line.create(
-                msisdn=msisdn, contract=contracts[contract],
-                user=people[user] if user else None, user_level=level, device_kind=device,
-                label=label, tariff=tariff,
+                msisdn=msisdn,
+                contract=contracts[contract],
+                user=people[user] if user else None,
+                user_level=level,
+                device_kind=device,
+                label=label,
+                tariff=tariff,
             )
             await post_entry(line.id, top_up, EntryKind.TOP_UP, "Пополнение картой")
-            await post_entry(line.id, -tariff.monthly_fee, EntryKind.CHARGE,
-                             f"Абонентская плата: {tariff.name}")
+            await post_entry(
+                line.id, -tariff.monthly_fee, EntryKind.CHARGE, f"Абонентская плата: {tariff.name}"
+            )
             for code in codes:
                 service = services[code]
                 await LineService.create(line=line, service=service, price=service.price)

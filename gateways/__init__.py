@@ -1,0 +1,1 @@
+"""Outbound gateways (SMS, e-mail): what linehub sends to the world, behind one interface."""

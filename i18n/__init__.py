@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from i18n.catalog import MESSAGES
+from i18n.zxcvbn_ru import ZXCVBN_RU
 
 LANGUAGES = ("en", "ru")
 DEFAULT_LANGUAGE = "en"
@@ -34,10 +35,19 @@ def translate(key: str, language: str, **params: object) -> str:
     if entry is None:
         return key
     template = entry.get(language) or entry[DEFAULT_LANGUAGE]
+    # list parameters are hints (zxcvbn feedback): translated one by one, then joined
+    params = {
+        name: " ".join(_hint(h, language) for h in value) if isinstance(value, list) else value
+        for name, value in params.items()
+    }
     try:
-        return template.format(**params)
+        return template.format(**params).strip()
     except (KeyError, IndexError):
         return template
+
+
+def _hint(text: str, language: str) -> str:
+    return ZXCVBN_RU.get(text, text) if language == "ru" else text
 
 
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "negotiate", "translate"]

@@ -65,4 +65,60 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Запрос не является корректным GraphQL: {detail}",
     },
     "BAD_REQUEST": {"en": "Bad request: {detail}", "ru": "Неверный запрос: {detail}"},
+    # identity
+    "INVALID_CREDENTIALS": {
+        "en": "Wrong login or password.",
+        "ru": "Неверный логин или пароль.",
+    },
+    "LOCKED": {
+        "en": "Too many wrong passwords. Password login is locked until {locked_until}.",
+        "ru": "Слишком много неверных паролей. Вход по паролю заблокирован до {locked_until}.",
+    },
+    "PASSWORD_CHANGE_REQUIRED": {
+        "en": "Set a permanent password first.",
+        "ru": "Сначала задайте постоянный пароль.",
+    },
+    "PASSWORD_MISMATCH": {
+        "en": "The passwords do not match.",
+        "ru": "Пароли не совпадают.",
+    },
+    "password_length": {
+        "en": "The password must be {min} to {max} characters long.",
+        "ru": "Пароль должен содержать от {min} до {max} символов.",
+    },
+    "password_weak": {
+        "en": "This password is easy to guess. {feedback}",
+        "ru": "Этот пароль легко подобрать. {feedback}",
+    },
+    "WEAK_PASSWORD": {
+        "en": "This password is easy to guess.",
+        "ru": "Этот пароль легко подобрать.",
+    },
+    "SESSION_REVOKED": {
+        "en": "This session has ended. Please log in again.",
+        "ru": "Сеанс завершён. Войдите снова.",
+    },
+    "session_expired": {
+        "en": "The session has expired. Please log in again.",
+        "ru": "Срок сеанса истёк. Войдите снова.",
+    },
+    "NOT_AVAILABLE": {
+        "en": "Login through the mobile network is not available here.",
+        "ru": "Вход через мобильную сеть здесь недоступен.",
+    },
+    "invalid_login": {
+        "en": "Enter a phone number, a home internet login or your alias.",
+        "ru": "Введите номер телефона, логин домашнего интернета или псевдоним.",
+    },
+    "alias_format": {
+        "en": "An alias is 3 to 32 letters, digits, dots, dashes or underscores, not a number.",
+        "ru": "Псевдоним: от 3 до 32 букв, цифр, точек, дефисов или подчёркиваний, не номер.",
+    },
+    "alias_taken": {"en": "This alias is taken.", "ru": "Этот псевдоним уже занят."},
+    "invalid_email": {"en": "Enter a valid e-mail address.", "ru": "Введите корректный e-mail."},
+    "invalid_code": {"en": "The code is wrong or expired.", "ru": "Код неверен или устарел."},
+    "name_length": {
+        "en": "The name must be 1 to 200 characters long.",
+        "ru": "Имя должно содержать от 1 до 200 символов.",
+    },
 }

@@ -8,6 +8,15 @@ and quotes.
 from models.allowance import Allowance, AllowanceKind
 from models.balance import EntryKind, LedgerEntry, post_entry
 from models.contract import Contract, ContractKind
+from models.identity import (
+    AuthMethod,
+    Credential,
+    EmailConfirmation,
+    RefreshToken,
+    Session,
+    TemporaryPassword,
+    ThrottleCounter,
+)
 from models.line import DeviceKind, Line, LineStatus
 from models.person import User
 from models.service import ChargePeriod, LineService, Service, ServiceKind
@@ -19,19 +28,26 @@ __all__ = [
     "APP_LABEL",
     "Allowance",
     "AllowanceKind",
+    "AuthMethod",
     "ChargePeriod",
     "Contract",
     "ContractKind",
+    "Credential",
     "DeviceKind",
+    "EmailConfirmation",
     "EntryKind",
     "LedgerEntry",
     "Line",
     "LineService",
     "LineStatus",
+    "RefreshToken",
     "Service",
     "ServiceKind",
+    "Session",
     "Tariff",
     "TariffKind",
+    "TemporaryPassword",
+    "ThrottleCounter",
     "User",
     "post_entry",
 ]

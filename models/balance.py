@@ -24,9 +24,7 @@ class LedgerEntry(Model):
     """One movement of money on a line, the amount is signed kopecks."""
 
     id = fields.BigIntField(primary_key=True)
-    line = fields.ForeignKeyField(
-        "linehub.Line", related_name="ledger", on_delete=fields.RESTRICT
-    )
+    line = fields.ForeignKeyField("linehub.Line", related_name="ledger", on_delete=fields.RESTRICT)
     kind = fields.CharEnumField(EntryKind, max_length=12)
     amount = fields.BigIntField()
     balance_after = fields.BigIntField()
@@ -59,9 +57,7 @@ async def post_entry(
         raise DomainError(ErrorCode.INVALID_INPUT, "zero_amount", field=["amount"])
     async with in_transaction() as conn:
         if idempotency_key:
-            existing = await LedgerEntry.get_or_none(idempotency_key=idempotency_key).using_db(
-                conn
-            )
+            existing = await LedgerEntry.get_or_none(idempotency_key=idempotency_key).using_db(conn)
             if existing is not None:
                 return existing
         updated = await Line.filter(id=line_id).using_db(conn).update(balance=F("balance") + amount)

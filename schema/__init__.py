@@ -5,13 +5,14 @@ from __future__ import annotations
 from functools import partial
 
 import strawberry
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
-from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from config import Settings
 from schema.errors import ErrorPresenter
+from schema.identity import IdentityMutations
 from schema.limits import QueryLimitsExtension
 from schema.node import NodeQueries
 from schema.scalars import SCALAR_MAP
@@ -20,6 +21,7 @@ from schema.tariff import TariffQueries
 from schema.viewer import ViewerQueries
 
 Query = merge_types("Query", (ViewerQueries, NodeQueries, TariffQueries, ServiceQueries))
+Mutation = merge_types("Mutation", (IdentityMutations,))
 
 
 class LinehubSchema(strawberry.Schema):
@@ -41,6 +43,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions.append(partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]))
     return LinehubSchema(
         query=Query,
+        mutation=Mutation,
         extensions=extensions,
         config=StrawberryConfig(
             disable_field_suggestions=not settings.suggestions, scalar_map=SCALAR_MAP

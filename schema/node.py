@@ -7,12 +7,12 @@ a guessed id tells nothing. Only an id that is not a global id at all is INVALID
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
 from strawberry.relay import GlobalID, GlobalIDValueError
-from strawberry.types import Info  # noqa: TC002 - strawberry reads annotations at runtime
+from strawberry.types import Info
 from strawberry.types.base import StrawberryObjectDefinition
 
 from models.errors import DomainError, ErrorCode
@@ -55,7 +55,9 @@ async def resolve_nodes(info: Info, raw_ids: list[str], field: list[str]) -> lis
 class NodeQueries:
     @strawberry.field(description="Any object by its global id; null when it is not visible.")
     async def node(
-        self, info: Info, id: strawberry.ID = strawberry.argument(description="A global id.")
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")],
     ) -> relay.Node | None:
         return (await resolve_nodes(info, [id], ["id"]))[0]
 
@@ -63,8 +65,12 @@ class NodeQueries:
     async def nodes(
         self,
         info: Info,
-        ids: list[strawberry.ID] = strawberry.argument(description="At most 100 global ids."),
+        ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description="At most 100 global ids.")
+        ],
     ) -> list[relay.Node | None]:
         if len(ids) > MAX_NODES:
-            raise DomainError(ErrorCode.INVALID_INPUT, "first_too_large", field=["ids"], max=MAX_NODES)
+            raise DomainError(
+                ErrorCode.INVALID_INPUT, "first_too_large", field=["ids"], max=MAX_NODES
+            )
         return await resolve_nodes(info, list(ids), ["ids"])

@@ -14,7 +14,7 @@ from models.money import CURRENCY, to_decimal
 
 def _parse_decimal(value: object) -> PyDecimal:
     if not isinstance(value, str | int):
-        raise ValueError("Decimal is written as a string like \"150.00\"")
+        raise ValueError('Decimal is written as a string like "150.00"')
     try:
         parsed = PyDecimal(str(value))
     except InvalidOperation:

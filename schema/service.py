@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info  # noqa: TC002 - strawberry reads annotations at runtime
+from strawberry.types import Info
 
 import models
 from models.money import to_kopecks
@@ -68,8 +68,12 @@ class ServiceFilter:
     def to_query(self) -> ServiceQuery:
         return ServiceQuery(
             kind=self.kind,
-            price_min=None if self.price_min is None else to_kopecks(self.price_min, field="priceMin"),
-            price_max=None if self.price_max is None else to_kopecks(self.price_max, field="priceMax"),
+            price_min=None
+            if self.price_min is None
+            else to_kopecks(self.price_min, field="priceMin"),
+            price_max=None
+            if self.price_max is None
+            else to_kopecks(self.price_max, field="priceMax"),
             subscription=self.subscription,
             free=self.free,
             search=self.search,

@@ -41,8 +41,11 @@ async def _create_pg_database() -> str:
     except (OSError, asyncpg.PostgresError) as exc:
         if os.environ.get("LINEHUB_SKIP_PG") == "1":
             pytest.skip(f"PostgreSQL unreachable and LINEHUB_SKIP_PG=1: {exc}")
-        pytest.fail(f"PostgreSQL at {PG_DSN} is unreachable ({exc}); the PostgreSQL pass "
-                    "must run. Set LINEHUB_SKIP_PG=1 by hand to skip it.", pytrace=False)
+        pytest.fail(
+            f"PostgreSQL at {PG_DSN} is unreachable ({exc}); the PostgreSQL pass "
+            "must run. Set LINEHUB_SKIP_PG=1 by hand to skip it.",
+            pytrace=False,
+        )
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
@@ -121,9 +124,29 @@ async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
+async def make_gql() -> AsyncIterator[Callable[..., GQL]]:
+    """A `gql` for an app with other settings or another client address."""
+    opened: list[httpx.AsyncClient] = []
+
+    def make(settings: Settings, client_ip: str = CLIENT_IP) -> GQL:
+        transport = httpx.ASGITransport(
+            app=create_app(settings, manage_database=False), client=(client_ip, 40000)
+        )
+        opened.append(httpx.AsyncClient(transport=transport, base_url="http://testserver"))
+        return gql_over(opened[-1])
+
+    yield make
+    for c in opened:
+        await c.aclose()
+
+
+@pytest.fixture
 def gql(client: httpx.AsyncClient) -> GQL:
     """POST a GraphQL document; returns the JSON body (status checked by HTTP tests)."""
+    return gql_over(client)
 
+
+def gql_over(client: httpx.AsyncClient) -> GQL:
     async def run(
         query: str,
         variables: dict[str, Any] | None = None,

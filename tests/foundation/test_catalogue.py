@@ -55,7 +55,7 @@ async def test_paging_forward_and_backward_covers_every_tariff_once(gql: GQL, de
     last = (await gql(TARIFFS, {"last": 2}))["data"]["tariffs"]
     assert [e["node"]["code"] for e in last["edges"]] == seen[-2:]
     assert last["pageInfo"]["hasPreviousPage"] is True
-    before = (await gql(TARIFFS, {"last": 3, "before": last["edges"][0]["cursor"]}))
+    before = await gql(TARIFFS, {"last": 3, "before": last["edges"][0]["cursor"]})
     assert codes(before) == seen[-5:-2]
 
 

@@ -1,0 +1,46 @@
+"""Mobile-network login: the operator's proxy vouches for the number in a header."""
+
+from __future__ import annotations
+
+from auth.services import AuthServices
+from auth.sessions import ClientInfo, IssuedSession, open_session
+from models import AuthMethod, Line
+from models.access import AccessLevel, MobileNetworkAccess
+from models.errors import DomainError, ErrorCode
+from models.msisdn import normalize_msisdn
+
+
+async def network_login(
+    header_value: str | None, peer_trusted: bool, client: ClientInfo, svc: AuthServices
+) -> IssuedSession:
+    """Only a peer in TRUSTED_PROXY_CIDRS may vouch; from anyone else the header is noise.
+
+    The session's cap is what the number's owner chose; DISABLED means no such login.
+    """
+    if not peer_trusted or not header_value:
+        raise DomainError(ErrorCode.NOT_AVAILABLE)
+    try:
+        msisdn = normalize_msisdn(header_value)
+    except DomainError:
+        raise DomainError(ErrorCode.NOT_AVAILABLE) from None
+    line = await Line.get_or_none(msisdn=msisdn).select_related("user", "contract__holder")
+    if line is None or line.mobile_network_access == MobileNetworkAccess.DISABLED:
+        raise DomainError(ErrorCode.NOT_AVAILABLE)
+    person = line.user or line.contract.holder
+    cap = AccessLevel(line.mobile_network_access.value)
+    return await open_session(
+        person, AuthMethod.MOBILE_NETWORK, client, svc.tokens, cap=cap, network_msisdn=msisdn
+    )
+
+
+async def set_network_access(user_id: int, msisdn: str, level: MobileNetworkAccess) -> Line:
+    """The number's owner decides what a mobile-network session on it may do."""
+    number = normalize_msisdn(msisdn)
+    line = await Line.get_or_none(msisdn=number).select_related("contract")
+    if line is None or user_id not in (line.contract.holder_id, line.user_id):  # type: ignore[attr-defined]
+        raise DomainError(ErrorCode.NOT_FOUND, field=["msisdn"])
+    if line.contract.holder_id != user_id:  # type: ignore[attr-defined]
+        raise DomainError(ErrorCode.FORBIDDEN, field=["msisdn"])
+    line.mobile_network_access = level
+    await line.save(update_fields=["mobile_network_access"])
+    return line

@@ -1,0 +1,106 @@
+"""The person's own settings: alias, display name, recovery e-mail (confirmed by a code)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+
+from auth.services import AuthServices
+from models import EmailConfirmation, User
+from models.errors import DomainError, ErrorCode
+from models.msisdn import normalize_line_number
+
+ALIAS = re.compile(r"^[A-Za-zА-Яа-яЁё0-9._-]{3,32}$")
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+CODE_TTL = timedelta(hours=24)
+CODE_TRIES = 5
+
+
+def check_alias(alias: str) -> str:
+    """3–32 letters, digits, `.`, `_`, `-`, at least one letter, and never a number."""
+    candidate = alias.strip()
+    if not ALIAS.match(candidate) or not any(c.isalpha() for c in candidate):
+        raise DomainError(ErrorCode.INVALID_INPUT, "alias_format", field=["alias"])
+    try:
+        normalize_line_number(candidate)
+    except DomainError:
+        return candidate.casefold()
+    raise DomainError(ErrorCode.INVALID_INPUT, "alias_format", field=["alias"])
+
+
+async def update_profile(
+    user: User,
+    svc: AuthServices,
+    *,
+    alias: str | None = None,
+    name: str | None = None,
+    email: str | None = None,
+) -> User:
+    """Apply the given fields; all are checked before anything is written."""
+    new_alias = check_alias(alias) if alias is not None else None
+    new_name = name.strip() if name is not None else None
+    if new_name is not None and not 1 <= len(new_name) <= 200:
+        raise DomainError(ErrorCode.INVALID_INPUT, "name_length", field=["name"])
+    new_email = email.strip() if email is not None else None
+    if new_email is not None and (len(new_email) > 254 or not EMAIL.match(new_email)):
+        raise DomainError(ErrorCode.INVALID_INPUT, "invalid_email", field=["email"])
+    if new_alias is not None and new_alias != user.alias:
+        if await User.filter(alias=new_alias).exclude(id=user.id).exists():
+            raise DomainError(ErrorCode.INVALID_INPUT, "alias_taken", field=["alias"])
+        user.alias = new_alias
+    if new_name is not None:
+        user.name = new_name
+    try:
+        await user.save()
+    except IntegrityError:  # the alias was taken between the check and the write
+        raise DomainError(ErrorCode.INVALID_INPUT, "alias_taken", field=["alias"]) from None
+    if new_email is not None:
+        await _send_confirmation(user, new_email, svc)
+    return user
+
+
+def _code_hash(user_id: int, code: str) -> str:
+    return hashlib.sha256(f"{user_id}:{code}".encode()).hexdigest()
+
+
+async def _send_confirmation(user: User, email: str, svc: AuthServices) -> None:
+    code = f"{secrets.randbelow(10**6):06d}"
+    await EmailConfirmation.filter(user_id=user.id, confirmed_at__isnull=True).delete()
+    await EmailConfirmation.create(
+        user=user,
+        email=email,
+        code_hash=_code_hash(user.id, code),
+        expires_at=datetime.now(UTC) + CODE_TTL,
+    )
+    link = f"{svc.settings.public_url}/confirm-email?code={code}"
+    await svc.email.send(
+        email,
+        "Подтвердите e-mail / Confirm your e-mail",
+        f"Код подтверждения: {code}\nConfirmation code: {code}\n{link}\n",
+    )
+
+
+async def pending_email(user: User) -> str | None:
+    pending = await EmailConfirmation.filter(user_id=user.id, confirmed_at__isnull=True).first()
+    return pending.email if pending else None
+
+
+async def confirm_email(user: User, code: str) -> User:
+    pending = await EmailConfirmation.filter(
+        user_id=user.id, confirmed_at__isnull=True, expires_at__gt=datetime.now(UTC)
+    ).first()
+    if pending is None or pending.attempts >= CODE_TRIES:
+        raise DomainError(ErrorCode.INVALID_INPUT, "invalid_code", field=["code"])
+    if not secrets.compare_digest(pending.code_hash, _code_hash(user.id, code.strip())):
+        pending.attempts += 1
+        await pending.save(update_fields=["attempts"])
+        raise DomainError(ErrorCode.INVALID_INPUT, "invalid_code", field=["code"])
+    pending.confirmed_at = datetime.now(UTC)
+    await pending.save(update_fields=["confirmed_at"])
+    user.email = pending.email
+    await user.save(update_fields=["email"])
+    return user

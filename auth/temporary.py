@@ -1,0 +1,103 @@
+"""Temporary passwords: 8 characters from an unambiguous alphabet, sent by SMS."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from auth.lookup import find_user, login_key
+from auth.services import AuthServices
+from auth.throttle import PASSWORD_REQUESTS_PER_CLIENT, PASSWORD_REQUESTS_PER_NUMBER, enforce
+from models import Line, TemporaryPassword, User
+
+# no 0/O/o, 1/I/l: read off a phone screen and typed on another device without doubt
+ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz"
+LENGTH = 8
+TTL = timedelta(minutes=15)
+MAX_TRIES = 3
+
+SMS_TEXT = (
+    "Временный пароль для входа в личный кабинет: {password}. Действует 15 минут. "
+    "Никому его не сообщайте. / Your temporary password: {password}"
+)
+
+
+def generate() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+
+
+async def request_password(login: str, client_ip: str | None, svc: AuthServices) -> None:
+    """Send a temporary password if the login exists; behave identically if it does not.
+
+    The same hashing work is done either way, so the answer's timing says nothing.
+    """
+    key = login_key(login)
+    await enforce(svc.throttle, client_ip or "-", PASSWORD_REQUESTS_PER_CLIENT)
+    await enforce(svc.throttle, key, PASSWORD_REQUESTS_PER_NUMBER)
+    user = await find_user(key)
+    await issue_and_send(user, svc)
+
+
+async def issue_and_send(user: User | None, svc: AuthServices) -> None:
+    password = generate()
+    password_hash = await svc.hasher.hash(password)
+    if user is None:
+        return
+    to = await sms_number(user)
+    if to is None:
+        return
+    now = datetime.now(UTC)
+    async with in_transaction():
+        # a newer password voids every older one still waiting
+        await TemporaryPassword.filter(
+            user_id=user.id, used_at__isnull=True, voided_at__isnull=True
+        ).update(voided_at=now)
+        await TemporaryPassword.create(user=user, password_hash=password_hash, expires_at=now + TTL)
+    await svc.sms.send(to, SMS_TEXT.format(password=password))
+
+
+async def sms_number(user: User) -> str | None:
+    """Where a person's SMS go: their own mobile number (a router cannot read SMS)."""
+    line = await Line.filter(user_id=user.id).exclude(device_kind="ROUTER").order_by("id").first()
+    if line is None:
+        contract_line = (
+            await Line.filter(contract__holder_id=user.id, device_kind="PHONE")
+            .order_by("id")
+            .first()
+        )
+        return contract_line.msisdn if contract_line else None
+    return line.msisdn
+
+
+async def active_temporary(user_id: int) -> TemporaryPassword | None:
+    return (
+        await TemporaryPassword.filter(
+            user_id=user_id,
+            used_at__isnull=True,
+            voided_at__isnull=True,
+            expires_at__gt=datetime.now(UTC),
+            attempts__lt=MAX_TRIES,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+async def consume(temporary: TemporaryPassword) -> bool:
+    """Spend it once: of two racing logins with the same password, one wins."""
+    return bool(
+        await TemporaryPassword.filter(
+            id=temporary.id, used_at__isnull=True, voided_at__isnull=True
+        ).update(used_at=datetime.now(UTC))
+    )
+
+
+async def count_wrong_try(temporary: TemporaryPassword) -> None:
+    """A wrong try on a waiting temporary password; the third voids it."""
+    await TemporaryPassword.filter(id=temporary.id).update(attempts=F("attempts") + 1)
+    await TemporaryPassword.filter(id=temporary.id, attempts__gte=MAX_TRIES).update(
+        voided_at=datetime.now(UTC)
+    )

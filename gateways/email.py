@@ -1,0 +1,75 @@
+"""E-mail out: printed (console), JSON lines (file), or sent through an SMTP server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import smtplib
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+log = logging.getLogger("linehub.email")
+
+
+class EmailGateway(Protocol):
+    async def send(self, to: str, subject: str, text: str) -> None: ...
+
+
+class ConsoleEmail:
+    async def send(self, to: str, subject: str, text: str) -> None:
+        log.info("e-mail to %s: %s\n%s", to, subject, text)
+
+
+class FileEmail:
+    def __init__(self, path: str) -> None:
+        self.path = Path(path)
+        self._lock = asyncio.Lock()
+
+    async def send(self, to: str, subject: str, text: str) -> None:
+        line = json.dumps(
+            {"to": to, "subject": subject, "text": text, "sent_at": datetime.now(UTC).isoformat()},
+            ensure_ascii=False,
+        )
+        async with self._lock:
+            await asyncio.to_thread(self._append, line)
+
+    def _append(self, line: str) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as outbox:
+            outbox.write(line + "\n")
+
+
+class SmtpEmail:
+    """`smtp://user:pass@host:port` (or `smtps://`, or `?starttls=1`); sent off the loop."""
+
+    def __init__(self, url: str, sender: str) -> None:
+        self.url = urlsplit(url)
+        self.sender = sender
+
+    async def send(self, to: str, subject: str, text: str) -> None:
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = self.sender, to, subject
+        message.set_content(text)
+        await asyncio.to_thread(self._send, message)
+
+    def _send(self, message: EmailMessage) -> None:
+        url = self.url
+        smtp_class = smtplib.SMTP_SSL if url.scheme == "smtps" else smtplib.SMTP
+        with smtp_class(url.hostname or "localhost", url.port or 25, timeout=10) as smtp:
+            if "starttls=1" in (url.query or ""):
+                smtp.starttls()
+            if url.username:
+                smtp.login(unquote(url.username), unquote(url.password or ""))
+            smtp.send_message(message)
+
+
+def email_gateway(backend: str, *, outbox: str, smtp_url: str | None, sender: str) -> EmailGateway:
+    if backend == "file":
+        return FileEmail(outbox)
+    if backend == "smtp" and smtp_url:
+        return SmtpEmail(smtp_url, sender)
+    return ConsoleEmail()

@@ -1,0 +1,118 @@
+"""Credentials, temporary passwords, sessions and refresh tokens. Secrets are stored hashed."""
+
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.access import AccessLevel
+
+
+class AuthMethod(StrEnum):
+    PASSWORD = "PASSWORD"
+    TEMPORARY_PASSWORD = "TEMPORARY_PASSWORD"
+    MOBILE_NETWORK = "MOBILE_NETWORK"
+    SOCIAL = "SOCIAL"
+
+
+class Credential(Model):
+    """The permanent password (argon2id) of a person and the lockout state of password login."""
+
+    id = fields.IntField(primary_key=True)
+    user = fields.OneToOneField("linehub.User", related_name="credential")
+    password_hash = fields.CharField(max_length=255, null=True)
+    failed_attempts = fields.IntField(default=0)
+    locked_until = fields.DatetimeField(null=True)
+    # after a lockout the permanent password stays off until a temporary one is used
+    permanent_disabled = fields.BooleanField(default=False)
+    password_changed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "credential"
+
+
+class TemporaryPassword(Model):
+    """A one-time password sent by SMS: argon2id hash, 15 minutes, 3 tries, single use."""
+
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField("linehub.User", related_name="temporary_passwords")
+    password_hash = fields.CharField(max_length=255)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    attempts = fields.IntField(default=0)
+    used_at = fields.DatetimeField(null=True)
+    voided_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "temporary_password"
+        ordering = ("-created_at", "-id")
+
+
+class Session(Model):
+    """One login on one client. Access tokens name it, and it is checked on every request."""
+
+    id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
+    user = fields.ForeignKeyField("linehub.User", related_name="sessions")
+    auth_method = fields.CharEnumField(AuthMethod, max_length=20)
+    access_cap = fields.CharEnumField(AccessLevel, max_length=8, default=AccessLevel.FULL)
+    must_set_password = fields.BooleanField(default=False)
+    # the number a mobile-network session came from (its cap is that number's setting)
+    network_msisdn = fields.CharField(max_length=10, null=True)
+    user_agent = fields.CharField(max_length=300, default="")
+    client_ip = fields.CharField(max_length=45, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_seen_at = fields.DatetimeField(null=True)
+    expires_at = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+    revoke_reason = fields.CharField(max_length=40, null=True)
+
+    class Meta:
+        table = "session"
+        ordering = ("-created_at",)
+
+
+class RefreshToken(Model):
+    """An opaque rotating refresh token: SHA-256 of 256 random bits (no slow hash needed)."""
+
+    id = fields.IntField(primary_key=True)
+    session = fields.ForeignKeyField("linehub.Session", related_name="refresh_tokens")
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "refresh_token"
+
+
+class ThrottleCounter(Model):
+    """A fixed-window counter shared by all workers when Redis is not configured."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=200)
+    window_start = fields.BigIntField()
+    count = fields.IntField(default=0)
+
+    class Meta:
+        table = "throttle_counter"
+        unique_together = (("key", "window_start"),)
+
+
+class EmailConfirmation(Model):
+    """A recovery e-mail waiting for its code, it counts only once confirmed."""
+
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField("linehub.User", related_name="email_confirmations")
+    email = fields.CharField(max_length=254)
+    code_hash = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    attempts = fields.IntField(default=0)
+    confirmed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "email_confirmation"
+        ordering = ("-created_at",)

@@ -1,0 +1,1 @@
+"""Identity resolvers: logins, passwords, sessions, profile. Thin: check, call auth/, return."""

@@ -1,0 +1,31 @@
+"""login, refreshSession, loginWithMobileNetwork, logout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auth.login import password_login
+from auth.network import network_login
+from auth.sessions import IssuedSession, revoke, rotate
+from resolvers.guard import require_session
+
+
+async def resolve_login(info: Any, login: str, password: str) -> IssuedSession:
+    ctx = info.context
+    return await password_login(login, password, ctx.client, ctx.auth)
+
+
+async def resolve_refresh_session(info: Any, refresh_token: str) -> IssuedSession:
+    return await rotate(refresh_token, info.context.auth.tokens)
+
+
+async def resolve_login_with_mobile_network(info: Any) -> IssuedSession:
+    ctx = info.context
+    header = ctx.request.headers.get(ctx.settings.msisdn_header)
+    return await network_login(header, ctx.peer_trusted, ctx.client, ctx.auth)
+
+
+async def resolve_logout(info: Any) -> None:
+    session = await require_session(info, password_change=True)
+    await revoke(session, "logout")
+    info.context.forget_session()

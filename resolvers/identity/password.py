@@ -1,0 +1,24 @@
+"""requestPassword, setPassword, changePassword."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auth.password_change import change_password, set_password
+from auth.temporary import request_password
+from models import Session
+from resolvers.guard import require_session
+
+
+async def resolve_request_password(info: Any, login: str) -> None:
+    await request_password(login, info.context.client_ip, info.context.auth)
+
+
+async def resolve_set_password(info: Any, password: str, repeat: str) -> Session:
+    session = await require_session(info, password_change=True)
+    return await set_password(session, password, repeat, info.context.auth)
+
+
+async def resolve_change_password(info: Any, old: str, new: str, repeat: str) -> Session:
+    session = await require_session(info)
+    return await change_password(session, old, new, repeat, info.context.auth)

@@ -1,0 +1,58 @@
+"""The viewer's sessions: list and revoke."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from auth.sessions import revoke
+from models import Session
+from models.errors import DomainError, ErrorCode
+from resolvers.guard import require_session
+
+
+async def resolve_sessions(info: Any) -> list[Session]:
+    session = await require_session(info)
+    return list(
+        await Session.filter(user_id=session.user_id, revoked_at__isnull=True).order_by(  # type: ignore[attr-defined]
+            "-created_at"
+        )
+    )
+
+
+async def resolve_revoke_session(info: Any, session_id: str) -> Session:
+    """Only one's own sessions; anyone else's id is NOT_FOUND, like an id that never was."""
+    current = await require_session(info)
+    try:
+        target_id = uuid.UUID(session_id)
+    except ValueError:
+        raise DomainError(ErrorCode.NOT_FOUND, field=["sessionId"]) from None
+    target = await Session.get_or_none(
+        id=target_id,
+        user_id=current.user_id,  # type: ignore[attr-defined]
+        revoked_at__isnull=True,
+    )
+    if target is None:
+        raise DomainError(ErrorCode.NOT_FOUND, field=["sessionId"])
+    await revoke(target, "revoked_by_user")
+    if target.id == current.id:
+        info.context.forget_session()
+    return target
+
+
+async def sessions_by_ids(info: Any, ids: list[str]) -> list[Session | None]:
+    """node(id) for sessions: only the viewer's own are visible."""
+    session = await info.context.current_session()
+    if session is None or session.must_set_password:
+        return [None for _ in ids]
+    wanted = []
+    for raw in ids:
+        try:
+            wanted.append(uuid.UUID(raw))
+        except ValueError:
+            continue
+    rows = {
+        str(s.id): s
+        for s in await Session.filter(id__in=wanted, user_id=session.user_id)  # type: ignore[attr-defined]
+    }
+    return [rows.get(raw) for raw in ids]

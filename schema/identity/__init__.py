@@ -1,0 +1,6 @@
+"""Identity in GraphQL: sessions, logins, passwords, profile."""
+
+from schema.identity.mutations import IdentityMutations
+from schema.identity.types import AuthMethod, Session
+
+__all__ = ["AuthMethod", "IdentityMutations", "Session"]

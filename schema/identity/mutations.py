@@ -1,0 +1,223 @@
+"""Identity mutations: one `input`, a payload with `errors`, names fixed by API.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.relay import GlobalID
+from strawberry.types import Info
+
+from models.access import MobileNetworkAccess as MobileNetworkAccessEnum
+from resolvers.identity import login as login_resolvers
+from resolvers.identity import password as password_resolvers
+from resolvers.identity import profile as profile_resolvers
+from resolvers.identity import sessions as session_resolvers
+from schema.identity.types import LoginPayload, Session
+from schema.mutation import run_payload
+from schema.person import User
+from schema.scalars import UserError
+
+MobileNetworkAccess = strawberry.enum(
+    MobileNetworkAccessEnum, description="What a mobile-network session may do on a number."
+)
+
+
+@strawberry.input
+class RequestPasswordInput:
+    login: str = strawberry.field(description="A number in any format, 089 login or alias.")
+
+
+@strawberry.input
+class LoginInput:
+    login: str = strawberry.field(description="A number in any format, 089 login or alias.")
+    password: str = strawberry.field(description="Temporary or permanent password.")
+
+
+@strawberry.input
+class RefreshSessionInput:
+    refresh_token: str = strawberry.field(description="The refresh token of the last login.")
+
+
+@strawberry.input
+class LoginWithMobileNetworkInput:
+    device_name: str | None = strawberry.field(default=None, description="Shown in sessions.")
+
+
+@strawberry.input
+class RevokeSessionInput:
+    session_id: strawberry.ID = strawberry.field(description="Global id of a Session.")
+
+
+@strawberry.input
+class SetPasswordInput:
+    password: str = strawberry.field(description="8 to 128 characters, hard to guess.")
+    password_repeat: str = strawberry.field(description="The same again.")
+
+
+@strawberry.input
+class ChangePasswordInput:
+    old_password: str = strawberry.field(description="The current permanent password.")
+    new_password: str = strawberry.field(description="8 to 128 characters, hard to guess.")
+    new_password_repeat: str = strawberry.field(description="The same again.")
+
+
+@strawberry.input
+class UpdateProfileInput:
+    alias: str | None = strawberry.field(default=None, description="3–32 characters, a login.")
+    name: str | None = strawberry.field(default=None, description="Display name.")
+    email: str | None = strawberry.field(
+        default=None, description="Recovery e-mail; counts once confirmed with the mailed code."
+    )
+
+
+@strawberry.input
+class ConfirmEmailInput:
+    code: str = strawberry.field(description="The code from the confirmation e-mail.")
+
+
+@strawberry.input
+class SetMobileNetworkAccessInput:
+    msisdn: str = strawberry.field(description="One of your numbers, any format.")
+    level: MobileNetworkAccess = strawberry.field(description="FULL, LIMITED or DISABLED.")  # type: ignore[valid-type]
+
+
+@strawberry.type
+class RequestPasswordPayload:
+    errors: list[UserError] = strawberry.field(description="The same whether the login exists.")
+
+
+@strawberry.type
+class LogoutPayload:
+    errors: list[UserError]
+
+
+@strawberry.type
+class RevokeSessionPayload:
+    session: Session | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class SetPasswordPayload:
+    session: Session | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ChangePasswordPayload:
+    session: Session | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class UpdateProfilePayload:
+    user: User | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ConfirmEmailPayload:
+    user: User | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class SetMobileNetworkAccessPayload:
+    level: MobileNetworkAccess | None = None  # type: ignore[valid-type]
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def _login_fields(info: Info, issued: Any) -> dict[str, Any]:
+    info.context.extra["issued_session_id"] = issued.session.id
+    return {
+        "access_token": issued.access_token,
+        "refresh_token": issued.refresh_token,
+        "session": issued.session,
+    }
+
+
+async def _logged_in(info: Info, work: Any) -> dict[str, Any]:
+    return _login_fields(info, await work)
+
+
+async def _empty(work: Any) -> dict[str, Any]:
+    await work
+    return {}
+
+
+async def _as(name: str, work: Any) -> dict[str, Any]:
+    return {name: await work}
+
+
+@strawberry.type
+class IdentityMutations:
+    @strawberry.mutation(description="Send a temporary password by SMS (same answer always).")
+    async def request_password(
+        self, info: Info, input: RequestPasswordInput
+    ) -> RequestPasswordPayload:
+        work = password_resolvers.resolve_request_password(info, input.login)
+        return await run_payload(info, RequestPasswordPayload, _empty(work))
+
+    @strawberry.mutation(description="Log in with a temporary or permanent password.")
+    async def login(self, info: Info, input: LoginInput) -> LoginPayload:
+        work = login_resolvers.resolve_login(info, input.login, input.password)
+        return await run_payload(info, LoginPayload, _logged_in(info, work))
+
+    @strawberry.mutation(description="Spend a refresh token for a new token pair.")
+    async def refresh_session(self, info: Info, input: RefreshSessionInput) -> LoginPayload:
+        work = login_resolvers.resolve_refresh_session(info, input.refresh_token)
+        return await run_payload(info, LoginPayload, _logged_in(info, work))
+
+    @strawberry.mutation(description="Log in through the operator's network, no password.")
+    async def login_with_mobile_network(
+        self, info: Info, input: LoginWithMobileNetworkInput | None = None
+    ) -> LoginPayload:
+        work = login_resolvers.resolve_login_with_mobile_network(info)
+        return await run_payload(info, LoginPayload, _logged_in(info, work))
+
+    @strawberry.mutation(description="End the current session.")
+    async def logout(self, info: Info) -> LogoutPayload:
+        return await run_payload(info, LogoutPayload, _empty(login_resolvers.resolve_logout(info)))
+
+    @strawberry.mutation(description="End one of your sessions.")
+    async def revoke_session(self, info: Info, input: RevokeSessionInput) -> RevokeSessionPayload:
+        try:
+            node_id = GlobalID.from_id(input.session_id).node_id
+        except Exception:
+            node_id = ""
+        work = session_resolvers.resolve_revoke_session(info, node_id)
+        return await run_payload(info, RevokeSessionPayload, _as("session", work))
+
+    @strawberry.mutation(description="Set the first permanent password after a temporary one.")
+    async def set_password(self, info: Info, input: SetPasswordInput) -> SetPasswordPayload:
+        work = password_resolvers.resolve_set_password(info, input.password, input.password_repeat)
+        return await run_payload(info, SetPasswordPayload, _as("session", work))
+
+    @strawberry.mutation(description="Change the permanent password; ends all other sessions.")
+    async def change_password(
+        self, info: Info, input: ChangePasswordInput
+    ) -> ChangePasswordPayload:
+        work = password_resolvers.resolve_change_password(
+            info, input.old_password, input.new_password, input.new_password_repeat
+        )
+        return await run_payload(info, ChangePasswordPayload, _as("session", work))
+
+    @strawberry.mutation(description="Set alias, display name or recovery e-mail.")
+    async def update_profile(self, info: Info, input: UpdateProfileInput) -> UpdateProfilePayload:
+        work = profile_resolvers.resolve_update_profile(
+            info, alias=input.alias, name=input.name, email=input.email
+        )
+        return await run_payload(info, UpdateProfilePayload, _as("user", work))
+
+    @strawberry.mutation(description="Confirm the recovery e-mail with the mailed code.")
+    async def confirm_email(self, info: Info, input: ConfirmEmailInput) -> ConfirmEmailPayload:
+        work = profile_resolvers.resolve_confirm_email(info, input.code)
+        return await run_payload(info, ConfirmEmailPayload, _as("user", work))
+
+    @strawberry.mutation(description="Choose what a mobile-network login may do on a number.")
+    async def set_mobile_network_access(
+        self, info: Info, input: SetMobileNetworkAccessInput
+    ) -> SetMobileNetworkAccessPayload:
+        work = profile_resolvers.resolve_set_mobile_network_access(info, input.msisdn, input.level)
+        return await run_payload(info, SetMobileNetworkAccessPayload, _as("level", work))

@@ -1,0 +1,66 @@
+"""Settings are read once from the environment; production refuses unsafe ones."""
+
+import pytest
+
+from config import DEFAULT_SECRET_KEY, ConfigError, Settings
+
+
+def test_development_defaults_are_usable_out_of_the_box() -> None:
+    settings = Settings.from_env({}, env_file=None)
+    assert settings.database_url == "sqlite://var/linehub.sqlite3"
+    assert settings.graphiql and settings.introspection
+    assert settings.sms_backend == "file"
+    assert settings.limits.max_depth == 15
+
+
+@pytest.mark.parametrize("secret", [None, "", DEFAULT_SECRET_KEY, "short"])
+def test_production_needs_a_real_secret_key(secret: str | None) -> None:
+    environ = {"ENV": "production"}
+    if secret is not None:
+        environ["SECRET_KEY"] = secret
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        Settings.from_env(environ, env_file=None)
+
+
+def test_production_turns_graphiql_introspection_and_suggestions_off() -> None:
+    settings = Settings.from_env({"ENV": "production", "SECRET_KEY": "s" * 48}, env_file=None)
+    assert (settings.graphiql, settings.introspection, settings.suggestions) == (False,) * 3
+    assert settings.sms_backend == "console"
+
+
+def test_dotenv_is_read_in_development_only(tmp_path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("MAX_QUERY_DEPTH=7\nSECRET_KEY=" + "d" * 40 + "\n")
+    assert Settings.from_env({}, env_file=env_file).limits.max_depth == 7
+    production = Settings.from_env({"ENV": "production", "SECRET_KEY": "p" * 40}, env_file=env_file)
+    assert production.limits.max_depth == 15
+
+
+def test_bad_values_are_configuration_errors() -> None:
+    for environ in [
+        {"MAX_QUERY_DEPTH": "deep"},
+        {"GRAPHIQL": "maybe"},
+        {"ENV": "staging"},
+        {"TRUSTED_PROXY_CIDRS": "not-a-network"},
+        {"SMS_BACKEND": "pigeon"},
+    ]:
+        with pytest.raises(ConfigError):
+            Settings.from_env(environ, env_file=None)
+
+
+def test_social_providers_are_read_from_their_blocks() -> None:
+    settings = Settings.from_env(
+        {
+            "SOCIAL_GOOGLE_CLIENT_ID": "g-id",
+            "SOCIAL_GOOGLE_CLIENT_SECRET": "g-secret",
+            "SOCIAL_GOOGLE_METADATA_URL": "https://accounts.example/.well-known/openid-configuration",
+            "SOCIAL_VK_CLIENT_ID": "vk-id",
+            "SOCIAL_VK_AUTHORIZE_URL": "https://id.vk.example/authorize",
+            "SOCIAL_VK_TOKEN_URL": "https://id.vk.example/token",
+            "SOCIAL_REDIRECT_URIS": "https://app.example/cb, linehub://cb",
+        },
+        env_file=None,
+    )
+    assert [p.id for p in settings.social_providers] == ["google", "vk"]
+    assert settings.social_providers[0].scope == "openid"
+    assert settings.social_redirect_uris == ("https://app.example/cb", "linehub://cb")

@@ -1,0 +1,93 @@
+"""Money is exact and every change of a balance is a ledger row in the same transaction."""
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from models import EntryKind, LedgerEntry, Line, post_entry
+from models.errors import DomainError
+from models.money import to_decimal, to_kopecks
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_money_converts_exactly() -> None:
+    from decimal import Decimal
+
+    assert to_decimal(12345) == Decimal("123.45")
+    assert str(to_decimal(-5)) == "-0.05"
+    assert to_kopecks("0.10") + to_kopecks("0.20") == to_kopecks("0.30")
+    for bad in ["1.001", "NaN", "Infinity", "abc", "1e30"]:
+        with pytest.raises(DomainError):
+            to_kopecks(bad)
+
+
+async def test_demo_balances_equal_the_sum_of_their_ledger(demo) -> None:
+    for line in await Line.all():
+        entries = await LedgerEntry.filter(line_id=line.id)
+        assert entries, line.msisdn
+        assert sum(e.amount for e in entries) == line.balance
+
+
+async def test_concurrent_postings_are_all_counted(demo) -> None:
+    line = await Line.get(msisdn="9031234567")
+    start = line.balance
+    await asyncio.gather(*(post_entry(line.id, 1_00, EntryKind.TOP_UP) for _ in range(20)))
+    await line.refresh_from_db()
+    assert line.balance == start + 20_00
+    assert sorted(
+        e.balance_after for e in await LedgerEntry.filter(line_id=line.id, amount=100)
+    ) == [start + 100 * n for n in range(1, 21)]
+
+
+async def test_a_retried_top_up_with_the_same_key_lands_once(demo) -> None:
+    line = await Line.get(msisdn="9031234568")
+    first = await post_entry(line.id, 500_00, EntryKind.TOP_UP, idempotency_key="pay-42")
+    again = await post_entry(line.id, 500_00, EntryKind.TOP_UP, idempotency_key="pay-42")
+    assert first.id == again.id
+    await line.refresh_from_db()
+    assert line.balance == first.balance_after
+
+
+async def test_float_amounts_are_refused(demo) -> None:
+    line = await Line.get(msisdn="9031234568")
+    with pytest.raises(TypeError):
+        await post_entry(line.id, 1.5, EntryKind.TOP_UP)  # type: ignore[arg-type]
+
+
+async def linehub(database_url: str, *args: str) -> tuple[int, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "ENV": "test",
+        "ARGON2_MEMORY_KIB": "1024",
+        "ARGON2_TIME_COST": "1",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "cli",
+        *args,
+        env=env,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
+    return process.returncode or 0, output.decode()
+
+
+async def test_demo_refuses_to_load_twice_and_reset_starts_over(database_url: str) -> None:
+    assert (await linehub(database_url, "demo"))[0] == 0
+    assert await Line.filter(msisdn="9031234567").exists()
+    code, output = await linehub(database_url, "demo")
+    assert code == 1
+    assert "--reset" in output
+    assert (await linehub(database_url, "demo", "--if-empty"))[0] == 0
+    await Line.filter(msisdn="9031234567").update(label="changed")
+    assert (await linehub(database_url, "demo", "--reset"))[0] == 0
+    assert (await Line.get(msisdn="9031234567")).label == "Мой"
+    assert await Line.all().count() == 8

@@ -1,0 +1,79 @@
+"""Mobile-network login: only through a trusted proxy, capped by the owner's setting."""
+
+import dataclasses
+import ipaddress
+
+from tests.conftest import GQL
+from tests.helpers import VIEWER, login
+
+NETWORK_LOGIN = """
+mutation { loginWithMobileNetwork { accessToken session { authMethod accessCap } errors { code } } }
+"""
+SET_ACCESS = """
+mutation S($m: String!, $l: MobileNetworkAccess!) {
+  setMobileNetworkAccess(input: {msisdn: $m, level: $l}) { level errors { code } }
+}
+"""
+PROXY = "10.20.0.5"
+
+
+def trusted(settings):
+    return dataclasses.replace(
+        settings, trusted_proxy_cidrs=(ipaddress.ip_network("10.20.0.0/16"),)
+    )
+
+
+async def test_a_trusted_proxy_with_a_known_number_logs_in_limited_by_default(
+    make_gql, settings, demo
+) -> None:
+    gql = make_gql(trusted(settings), PROXY)
+    result = await gql(NETWORK_LOGIN, headers={"X-MSISDN": "79031234568"})
+    payload = result["data"]["loginWithMobileNetwork"]
+    assert payload["errors"] == []
+    assert payload["session"] == {"authMethod": "MOBILE_NETWORK", "accessCap": "LIMITED"}
+    viewer = await gql(VIEWER, token=payload["accessToken"])
+    assert viewer["data"]["viewer"]["user"]["login"] == "9031234568"
+
+
+async def test_the_header_from_any_other_peer_is_ignored(make_gql, settings, demo) -> None:
+    untrusted = make_gql(trusted(settings), "198.51.100.7")
+    result = await untrusted(NETWORK_LOGIN, headers={"X-MSISDN": "9031234567"})
+    assert result["data"]["loginWithMobileNetwork"]["errors"] == [{"code": "NOT_AVAILABLE"}]
+    # nor can a client fake the proxy through X-Forwarded-For
+    forged = await untrusted(
+        NETWORK_LOGIN, headers={"X-MSISDN": "9031234567", "X-Forwarded-For": PROXY}
+    )
+    assert forged["data"]["loginWithMobileNetwork"]["errors"] == [{"code": "NOT_AVAILABLE"}]
+
+
+async def test_unknown_or_malformed_numbers_are_not_available(make_gql, settings, demo) -> None:
+    gql = make_gql(trusted(settings), PROXY)
+    for header in ["9990000000", "garbage", ""]:
+        result = await gql(NETWORK_LOGIN, headers={"X-MSISDN": header})
+        assert result["data"]["loginWithMobileNetwork"]["errors"] == [{"code": "NOT_AVAILABLE"}]
+
+
+async def test_the_owner_sets_full_limited_or_disabled(make_gql, gql: GQL, settings, demo) -> None:
+    anna = (await login(gql, "9031234567"))["accessToken"]
+    network = make_gql(trusted(settings), PROXY)
+    for level, expected in [("FULL", "FULL"), ("DISABLED", None), ("LIMITED", "LIMITED")]:
+        changed = await gql(SET_ACCESS, {"m": "+7 903 123-45-69", "l": level}, token=anna)
+        assert changed["data"]["setMobileNetworkAccess"] == {"level": level, "errors": []}
+        payload = (await network(NETWORK_LOGIN, headers={"X-MSISDN": "9031234569"}))["data"][
+            "loginWithMobileNetwork"
+        ]
+        if expected is None:
+            assert payload["errors"] == [{"code": "NOT_AVAILABLE"}]
+        else:
+            assert payload["session"]["accessCap"] == expected
+
+
+async def test_only_the_owner_may_change_it(gql: GQL, demo) -> None:
+    masha = (await login(gql, "9031234568"))["accessToken"]
+    own = await gql(SET_ACCESS, {"m": "9031234568", "l": "FULL"}, token=masha)
+    assert own["data"]["setMobileNetworkAccess"]["errors"] == [{"code": "FORBIDDEN"}]
+    boris = (await login(gql, "9161112233"))["accessToken"]
+    stranger = await gql(SET_ACCESS, {"m": "9031234568", "l": "FULL"}, token=boris)
+    missing = await gql(SET_ACCESS, {"m": "9990000000", "l": "FULL"}, token=boris)
+    assert stranger == missing
+    assert stranger["data"]["setMobileNetworkAccess"]["errors"] == [{"code": "NOT_FOUND"}]

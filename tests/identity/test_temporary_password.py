@@ -1,0 +1,152 @@
+"""Temporary passwords: SMS, 15 minutes, single use, newest wins, three tries, same answer."""
+
+import time_machine
+
+from tests.conftest import GQL
+from tests.helpers import (
+    LOGIN,
+    REQUEST_PASSWORD,
+    SET_PASSWORD,
+    VIEWER,
+    login,
+    sms_to,
+    temporary_password_from,
+)
+
+ANNA = "9031234567"
+
+
+async def request(gql: GQL, who: str) -> dict:
+    return (await gql(REQUEST_PASSWORD, {"login": who}))["data"]["requestPassword"]
+
+
+async def test_request_sends_an_eight_character_password_from_an_unambiguous_alphabet(
+    gql: GQL, demo, settings
+) -> None:
+    assert await request(gql, "+7 (903) 123-45-67") == {"errors": []}
+    (sms,) = sms_to(settings, ANNA)
+    password = temporary_password_from(sms)
+    assert len(password) == 8
+    assert not set(password) & set("0Oo1Il")
+    assert set(sms) == {"to", "text", "sent_at"}
+
+
+async def test_the_answer_is_identical_for_unknown_numbers(gql: GQL, demo, settings) -> None:
+    known = await gql(REQUEST_PASSWORD, {"login": ANNA})
+    unknown = await gql(REQUEST_PASSWORD, {"login": "9990000000"})
+    alias = await gql(REQUEST_PASSWORD, {"login": "nobody-here"})
+    assert known == unknown == alias == {"data": {"requestPassword": {"errors": []}}}
+    assert sms_to(settings, "9990000000") == []
+
+
+async def test_malformed_numbers_are_invalid_input_and_send_nothing(
+    gql: GQL, demo, settings
+) -> None:
+    for bad in ["+7 903 123", "8 (903) 123-45-6789", "+1 903 123 45 67", "", "9" * 10_000]:
+        (error,) = (await request(gql, bad))["errors"]
+        assert error["code"] == "INVALID_INPUT", bad
+    assert sms_to(settings, ANNA) == []
+
+
+async def test_temporary_login_can_only_set_a_password_then_works_fully(
+    gql: GQL, demo, settings
+) -> None:
+    await request(gql, ANNA)
+    temp = temporary_password_from(sms_to(settings, ANNA)[-1])
+    payload = await login(gql, "89031234567", temp)
+    assert payload["errors"] == []
+    assert payload["session"]["mustSetPassword"] is True
+    assert payload["session"]["authMethod"] == "TEMPORARY_PASSWORD"
+    token = payload["accessToken"]
+
+    refused = await gql(VIEWER, token=token)
+    assert refused["data"]["viewer"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "PASSWORD_CHANGE_REQUIRED"
+    change = await gql(
+        'mutation { changePassword(input: {oldPassword: "x", newPassword: "y",'
+        ' newPasswordRepeat: "y"}) { errors { code } } }',
+        token=token,
+    )
+    assert change["data"]["changePassword"]["errors"] == [{"code": "PASSWORD_CHANGE_REQUIRED"}]
+
+    new_password = "лунный кот пьёт чай"
+    set_result = await gql(SET_PASSWORD, {"p": new_password, "r": new_password}, token=token)
+    assert set_result["data"]["setPassword"]["errors"] == []
+    assert set_result["data"]["setPassword"]["session"]["mustSetPassword"] is False
+    viewer = await gql(VIEWER, token=token)
+    assert viewer["data"]["viewer"]["user"]["login"] == ANNA
+    assert (await login(gql, ANNA, new_password))["errors"] == []
+
+
+async def test_a_temporary_password_is_single_use(gql: GQL, demo, settings) -> None:
+    await request(gql, ANNA)
+    temp = temporary_password_from(sms_to(settings, ANNA)[-1])
+    assert (await login(gql, ANNA, temp))["errors"] == []
+    replay = await login(gql, ANNA, temp)
+    assert [e["code"] for e in replay["errors"]] == ["INVALID_CREDENTIALS"]
+    assert replay["accessToken"] is None
+
+
+async def test_a_newer_password_voids_the_older(gql: GQL, demo, settings) -> None:
+    await request(gql, ANNA)
+    older = temporary_password_from(sms_to(settings, ANNA)[-1])
+    await request(gql, ANNA)
+    newer = temporary_password_from(sms_to(settings, ANNA)[-1])
+    assert (await login(gql, ANNA, older))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    assert (await login(gql, ANNA, newer))["errors"] == []
+
+
+async def test_it_expires_after_fifteen_minutes(gql: GQL, demo, settings) -> None:
+    with time_machine.travel("2026-11-25 10:00:00+00:00", tick=False) as clock:
+        await request(gql, ANNA)
+        temp = temporary_password_from(sms_to(settings, ANNA)[-1])
+        clock.shift(15 * 60 + 1)
+        assert (await login(gql, ANNA, temp))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    with time_machine.travel("2026-11-25 11:00:00+00:00", tick=False) as clock:
+        await request(gql, ANNA)
+        temp = temporary_password_from(sms_to(settings, ANNA)[-1])
+        clock.shift(14 * 60)
+        assert (await login(gql, ANNA, temp))["errors"] == []
+
+
+async def test_three_wrong_tries_void_it(gql: GQL, demo, settings) -> None:
+    await request(gql, ANNA)
+    temp = temporary_password_from(sms_to(settings, ANNA)[-1])
+    for _ in range(3):
+        assert (await login(gql, ANNA, "wrong-one"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    assert (await login(gql, ANNA, temp))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+
+
+async def test_requests_are_throttled_per_number_and_per_client(gql: GQL, demo, settings) -> None:
+    for _ in range(3):
+        assert await request(gql, ANNA) == {"errors": []}
+    limited = await gql(REQUEST_PASSWORD, {"login": ANNA}, headers={"Accept-Language": "ru"})
+    (error,) = limited["data"]["requestPassword"]["errors"]
+    assert error["code"] == "RATE_LIMITED"
+    assert "Повторите" in error["message"]
+    assert len(sms_to(settings, ANNA)) == 3
+    # the same limit for a number nobody has: the throttle cannot tell who exists
+    for _ in range(3):
+        await request(gql, "9990000001")
+    assert (await request(gql, "9990000001"))["errors"][0]["code"] == "RATE_LIMITED"
+    # per client address: 30 an hour, whatever the numbers
+    answers = [await request(gql, f"99900{n:05d}") for n in range(40)]
+    assert sum(1 for a in answers if a["errors"]) >= 40 - (30 - 8)
+
+
+async def test_ten_thousand_requests_for_one_number_send_three_sms(
+    gql: GQL, client, demo, settings
+) -> None:
+    for _ in range(200):  # a burst is enough to prove the cap; the rest only cost time
+        await client.post(
+            "/graphql", json={"query": REQUEST_PASSWORD, "variables": {"login": ANNA}}
+        )
+    assert len(sms_to(settings, ANNA)) == 3
+
+
+async def test_login_input_in_every_malformed_number_form_is_a_typed_error(gql: GQL, demo) -> None:
+    for bad in ["+7 (903) 123-45", "8-903-123-45-67-8", "+44 20 7946 0958", "(((", "+7"]:
+        result = await gql(LOGIN, {"login": bad, "password": "whatever1"})
+        (error,) = result["data"]["login"]["errors"]
+        assert error["code"] == "INVALID_INPUT", bad
+        assert error["field"] == ["login"]

@@ -1,0 +1,35 @@
+"""The operator network's side: USSD requests, authenticated by NETWORK_API_KEY."""
+
+from __future__ import annotations
+
+import hmac
+import json
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from auth.ussd import handle_ussd
+from models.errors import DomainError
+
+
+def _authorized(request: Request) -> bool:
+    expected = request.app.state.settings.network_api_key
+    header = request.headers.get("authorization", "")
+    given = header[7:] if header.lower().startswith("bearer ") else ""
+    # constant-time: the key must not leak a character at a time
+    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+async def ussd(request: Request) -> JSONResponse:
+    if not _authorized(request):
+        return JSONResponse({"error": "UNAUTHENTICATED"}, status_code=401)
+    try:
+        body = json.loads(await request.body())
+        msisdn, code = str(body["msisdn"]), str(body["code"])
+    except (ValueError, KeyError, TypeError):
+        return JSONResponse({"error": "INVALID_INPUT"}, status_code=400)
+    try:
+        text = await handle_ussd(msisdn, code, request.app.state.auth)
+    except DomainError as exc:
+        return JSONResponse({"error": exc.code.value}, status_code=400)
+    return JSONResponse({"text": text})
