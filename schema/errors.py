@@ -21,7 +21,8 @@ from models.errors import DomainError, ErrorCode
 from schema.limits import LimitError
 
 log = logging.getLogger("linehub.graphql")
-TOKEN_LIMIT_HINT = "tokens. Parsing aborted"
+TOKEN_LIMIT_HINT = "tokens. Parsing aborted"  # noqa: S105 - a parser message
+NESTING_LIMIT_HINT = "nested too deeply. Parsing aborted"
 
 
 def _language_and_request_id(context: Any) -> tuple[str, str]:
@@ -39,8 +40,9 @@ def present_error(error: GraphQLError, context: Any, limits: Any) -> GraphQLErro
     message: str
     extensions: dict[str, Any] = dict(error.extensions or {})
     if isinstance(original, DomainError):
-        code, message = original.code.value, translate(
-            original.message_key, language, **original.params
+        code, message = (
+            original.code.value,
+            translate(original.message_key, language, **original.params),
         )
         if original.field:
             extensions["field"] = original.field
@@ -49,17 +51,27 @@ def present_error(error: GraphQLError, context: Any, limits: Any) -> GraphQLErro
         message = translate(error.message_key, language, **error.figures)
     elif isinstance(original, GlobalIDValueError):
         code, message = ErrorCode.INVALID_INPUT.value, translate("invalid_id", language)
-    elif isinstance(original, RecursionError):
+    elif isinstance(original, RecursionError) or (
+        isinstance(error, GraphQLSyntaxError) and NESTING_LIMIT_HINT in error.message
+    ):
+        # too deep for Python's stack: graphql-core's parser reports it as a syntax error
         code = ErrorCode.QUERY_TOO_DEEP.value
-        message = translate(code, language, depth="?", max=limits.max_depth)
+        depth = f">{limits.max_depth}"
+        message = translate(code, language, depth=depth, max=limits.max_depth)
+        extensions = {"max": limits.max_depth}
     elif isinstance(error, GraphQLSyntaxError) and TOKEN_LIMIT_HINT in error.message:
         code = ErrorCode.QUERY_TOO_LARGE.value
         message = translate(code, language, max=limits.max_tokens, max_bytes=limits.max_body_bytes)
     elif isinstance(error, GraphQLSyntaxError):
         code = "GRAPHQL_PARSE_FAILED"
         message = translate(code, language, detail=error.message)
-    elif isinstance(original, GraphQLError | ValueError) or error.message.startswith("Variable '$"):
-        # a variable's value could not be coerced to its type: bad input, not our fault
+    elif (
+        isinstance(original, GraphQLError)
+        or (isinstance(original, ValueError) and error.path is None)
+        or error.message.startswith("Variable '$")
+    ):
+        # a variable or literal could not be coerced to its type: bad input, not our fault.
+        # A ValueError raised inside a resolver (it has a path) is a bug, masked below.
         code, message = ErrorCode.INVALID_INPUT.value, error.message
     elif original is None:
         # validation and variable coercion: graphql-core's English text is the detail
@@ -67,10 +79,13 @@ def present_error(error: GraphQLError, context: Any, limits: Any) -> GraphQLErro
         message = error.message
     else:
         log.error(
-            "unexpected error in %s: %r",
+            "unexpected error in %s (request %s): %r",
             ".".join(map(str, error.path or [])) or "operation",
+            request_id,
             original,
             exc_info=(type(original), original, original.__traceback__),
+            # the same id the client sees, even where the contextvar is not set (tests)
+            extra={"request_id": request_id},
         )
         code = ErrorCode.INTERNAL.value
         message = translate(code, language, request_id=request_id)

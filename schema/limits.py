@@ -7,7 +7,7 @@ costs `first` (or `last`, default 20) times that, so nested connections multiply
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from graphql import (
@@ -26,6 +26,7 @@ from graphql import (
     is_composite_type,
 )
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.exceptions import CannotGetOperationTypeError
 
 from config import QueryLimits
 from resolvers.pagination import DEFAULT_PAGE_SIZE
@@ -38,6 +39,13 @@ class LimitError(GraphQLError):
         super().__init__(code, extensions={"code": code, **figures})
         self.message_key = message_key or code
         self.figures = figures
+
+
+def too_deep(max_depth: int) -> LimitError:
+    """QUERY_TOO_DEEP for a document too deep to even measure (Python's recursion ran out)."""
+    error = LimitError("QUERY_TOO_DEEP", max=max_depth)
+    error.figures = {"depth": f">{max_depth}", "max": max_depth}
+    return error
 
 
 class QueryLimitsExtension(SchemaExtension):
@@ -54,7 +62,17 @@ class QueryLimitsExtension(SchemaExtension):
         ctx = self.execution_context
         document = ctx.graphql_document
         if document is not None and ctx.pre_execution_errors is None:
-            error = self._check(ctx.schema._schema, document, ctx.operation_name, ctx.variables)
+            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+            if ctx._provided_operation_name is None and len(operations) > 1:
+                # GraphQL's GetOperation: without a name the document must hold exactly one
+                # operation; strawberry would run the first. Its own exception for "which
+                # operation?" makes the HTTP view answer with a coded request error.
+                raise CannotGetOperationTypeError(None)
+            try:
+                error = self._check(ctx.schema._schema, document, ctx.operation_name, ctx.variables)
+            except RecursionError:
+                # a long chain of fragments nests the walk as deeply as fields would
+                error = too_deep(self.limits.max_depth)
             if error is not None:
                 ctx.pre_execution_errors = [error]
         yield
@@ -66,78 +84,119 @@ class QueryLimitsExtension(SchemaExtension):
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-        walker = _Walker(schema, fragments, variables or {})
-        aliases = sum(walker.aliases(op.selection_set, frozenset()) for op in operations)
+        walker = _Walker(schema, fragments)
+        aliases = sum(walker.aliases(op.selection_set) for op in operations)
         if aliases > self.limits.max_aliases:
             return LimitError("TOO_MANY_ALIASES", count=aliases, max=self.limits.max_aliases)
         for op in operations:
-            depth = walker.depth(op.selection_set, frozenset())
+            depth = walker.depth(op.selection_set)
             if depth > self.limits.max_depth:
                 return LimitError("QUERY_TOO_DEEP", depth=depth, max=self.limits.max_depth)
         for op in operations:
             if operation_name and (op.name is None or op.name.value != operation_name):
                 continue
             root = schema.get_root_type(op.operation)
-            cost = walker.cost(op.selection_set, root, frozenset())
+            cost = walker.operation_cost(op, root, variables or {})
             if cost > self.limits.max_cost:
                 return LimitError("QUERY_TOO_COMPLEX", cost=cost, max=self.limits.max_cost)
         return None
 
 
-class _Walker:
-    """Walks selection sets through fragments; fragment cycles stop instead of looping."""
+def _variable_defaults(operation: OperationDefinitionNode) -> dict[str, Any]:
+    defaults: dict[str, Any] = {}
+    for definition in operation.variable_definitions or ():
+        if isinstance(definition.default_value, IntValueNode):
+            defaults[definition.variable.name.value] = int(definition.default_value.value)
+    return defaults
 
-    def __init__(self, schema: GraphQLSchema, fragments: dict[str, Any], variables: dict) -> None:
+
+class _Walker:
+    """Walks selection sets through fragments.
+
+    Each fragment is measured once and the figure reused at every spread: a document
+    that spreads fragments into each other twice per level would otherwise cost the
+    walk 2^n steps, which is the very attack the limits are for. A fragment cycle counts
+    0 (validation refuses it right after).
+    """
+
+    def __init__(self, schema: GraphQLSchema, fragments: dict[str, Any]) -> None:
         self.schema = schema
         self.fragments = fragments
-        self.variables = variables
+        self.variables: dict[str, Any] = {}
+        self._memo: dict[tuple[str, str], int] = {}
+        self._active: set[tuple[str, str]] = set()
 
-    def _expand(self, selection_set: SelectionSetNode | None, seen: frozenset[str]) -> Iterator:
+    def _fragment(self, measure: str, name: str, compute: Callable[[Any], int]) -> int:
+        key = (measure, name)
+        if key in self._memo:
+            return self._memo[key]
+        fragment = self.fragments.get(name)
+        if fragment is None or key in self._active:
+            return 0
+        self._active.add(key)
+        try:
+            value = compute(fragment)
+        finally:
+            self._active.discard(key)
+        self._memo[key] = value
+        return value
+
+    def aliases(self, selection_set: SelectionSetNode | None) -> int:
+        total = 0
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is not None and name not in seen:
-                    yield from self._expand(fragment.selection_set, seen | {name})
+                total += self._fragment(
+                    "aliases", selection.name.value, lambda f: self.aliases(f.selection_set)
+                )
             elif isinstance(selection, InlineFragmentNode):
-                yield from self._expand(selection.selection_set, seen)
-            else:
-                yield selection, seen
-
-    def aliases(self, selection_set: SelectionSetNode | None, seen: frozenset[str]) -> int:
-        total = 0
-        for field, inner_seen in self._expand(selection_set, seen):
-            total += (1 if field.alias else 0) + self.aliases(field.selection_set, inner_seen)
+                total += self.aliases(selection.selection_set)
+            elif isinstance(selection, FieldNode):
+                total += (1 if selection.alias else 0) + self.aliases(selection.selection_set)
         return total
 
-    def depth(self, selection_set: SelectionSetNode | None, seen: frozenset[str]) -> int:
+    def depth(self, selection_set: SelectionSetNode | None) -> int:
         deepest = 0
-        for field, inner_seen in self._expand(selection_set, seen):
-            if field.selection_set is not None:
-                deepest = max(deepest, 1 + self.depth(field.selection_set, inner_seen))
-            else:
-                deepest = max(deepest, 1)
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FragmentSpreadNode):
+                depth = self._fragment(
+                    "depth", selection.name.value, lambda f: self.depth(f.selection_set)
+                )
+            elif isinstance(selection, InlineFragmentNode):
+                depth = self.depth(selection.selection_set)
+            elif isinstance(selection, FieldNode):
+                depth = 1 + self.depth(selection.selection_set)
+            else:  # pragma: no cover - graphql-core has no other selection kinds
+                depth = 0
+            deepest = max(deepest, depth)
         return deepest
 
-    def cost(self, selection_set: SelectionSetNode | None, parent: Any, seen: frozenset[str]) -> int:
+    def operation_cost(
+        self, operation: OperationDefinitionNode, root: Any, variables: dict[str, Any]
+    ) -> int:
+        # a page size may come from a variable, or from that variable's default
+        self.variables = {**_variable_defaults(operation), **variables}
+        self._memo = {key: value for key, value in self._memo.items() if key[0] != "cost"}
+        return self.cost(operation.selection_set, root)
+
+    def cost(self, selection_set: SelectionSetNode | None, parent: Any) -> int:
         total = 0
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is not None and name not in seen:
-                    target = self.schema.get_type(fragment.type_condition.name.value) or parent
-                    total += self.cost(fragment.selection_set, target, seen | {name})
+                total += self._fragment("cost", selection.name.value, self._fragment_cost)
             elif isinstance(selection, InlineFragmentNode):
                 target = parent
                 if selection.type_condition is not None:
                     target = self.schema.get_type(selection.type_condition.name.value) or parent
-                total += self.cost(selection.selection_set, target, seen)
-            else:
-                total += self._field_cost(selection, parent, seen)
+                total += self.cost(selection.selection_set, target)
+            elif isinstance(selection, FieldNode):
+                total += self._field_cost(selection, parent)
         return total
 
-    def _field_cost(self, field: FieldNode, parent: Any, seen: frozenset[str]) -> int:
+    def _fragment_cost(self, fragment: FragmentDefinitionNode) -> int:
+        target = self.schema.get_type(fragment.type_condition.name.value)
+        return self.cost(fragment.selection_set, target) if target is not None else 0
+
+    def _field_cost(self, field: FieldNode, parent: Any) -> int:
         definition = None
         if isinstance(parent, GraphQLObjectType) or hasattr(parent, "fields"):
             definition = parent.fields.get(field.name.value)
@@ -146,14 +205,14 @@ class _Walker:
         named = get_named_type(definition.type)
         if not is_composite_type(named):
             return 0
-        inner = 1 + self.cost(field.selection_set, named, seen)
+        inner = 1 + self.cost(field.selection_set, named)
         if "first" in definition.args or "last" in definition.args:
             return self._page_size(field) * inner
         return inner
 
     def _page_size(self, field: FieldNode) -> int:
         size = None
-        for argument in field.arguments:
+        for argument in field.arguments or ():
             if argument.name.value not in ("first", "last"):
                 continue
             value = argument.value
@@ -161,6 +220,6 @@ class _Walker:
                 size = int(value.value)
             elif isinstance(value, VariableNode):
                 raw = self.variables.get(value.name.value)
-                size = raw if isinstance(raw, int) else None
+                size = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
         # an oversize page is refused by the resolver; cost still counts what was asked
         return max(size if size is not None else DEFAULT_PAGE_SIZE, 1)

@@ -1,21 +1,62 @@
-"""Pure ASGI middleware: request ids and request body limits."""
+"""Pure ASGI middleware: request ids (and a JSON 500 under them), request body limits."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import re
 import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from i18n import DEFAULT_LANGUAGE, negotiate, translate
+from web.graphql import JSON, response_media_type
 from web.logs import request_id_var
 
+log = logging.getLogger("linehub.http")
+
 REQUEST_ID_HEADER = b"x-request-id"
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+_TOO_LARGE = {
+    "en": "The request is larger than {max_bytes} bytes.",
+    "ru": "Запрос больше {max_bytes} байт.",
+}
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers") or ():
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+async def send_json_error(scope: Scope, send: Send, status: int, error: dict[str, object]) -> None:
+    """Answer with `{"errors": [error]}` in the media type the client asked for."""
+    body = json.dumps({"errors": [error]}, ensure_ascii=False).encode()
+    media_type = response_media_type(_header(scope, b"accept")) or JSON
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", f"{media_type}; charset=utf-8".encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"vary", b"Accept, Accept-Language"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 class RequestIdMiddleware:
-    """Take `X-Request-ID` when it is sane, else make one; echo it and log with it."""
+    """Take `X-Request-ID` when it is sane, else make one; echo it and log with it.
+
+    An exception that escapes the app is logged here with its traceback and the request
+    id, and the client gets a JSON `INTERNAL` error carrying the same id: this is the
+    outermost place that still knows the id, and clients never get plain text.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -24,13 +65,17 @@ class RequestIdMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope.get("headers") or []).get(REQUEST_ID_HEADER, b"").decode("latin-1")
-        request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        incoming = _header(scope, REQUEST_ID_HEADER) or ""
+        # fullmatch: `$` would let a trailing newline through into logs and headers
+        request_id = incoming if _SAFE_ID.fullmatch(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
+        started = False
 
         async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            nonlocal started
+            if message["type"] in ("http.response.start", "websocket.accept"):
+                started = True
                 headers = list(message.get("headers") or [])
                 headers.append((REQUEST_ID_HEADER, request_id.encode()))
                 message["headers"] = headers
@@ -38,6 +83,26 @@ class RequestIdMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            if scope["type"] != "http" or started:
+                raise
+            log.exception(
+                "unhandled error in %s %s (request %s)",
+                scope.get("method"),
+                scope.get("path"),
+                request_id,
+                extra={"request_id": request_id},
+            )
+            language = negotiate(_header(scope, b"accept-language"))
+            await send_json_error(
+                scope,
+                send_with_id,
+                500,
+                {
+                    "message": translate("INTERNAL", language, request_id=request_id),
+                    "extensions": {"code": "INTERNAL", "requestId": request_id},
+                },
+            )
         finally:
             request_id_var.reset(token)
 
@@ -58,14 +123,14 @@ class BodyLimitMiddleware:
         if scope["type"] != "http" or not scope["path"].startswith(self.path_prefix):
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
+        declared = _header(scope, b"content-length")
         if len(scope.get("query_string", b"")) > self.max_bytes or (
             declared is not None and declared.isdigit() and int(declared) > self.max_bytes
         ):
-            await self._refuse(send)
+            await self._refuse(scope, send)
             return
         received = 0
-        refused = False
+        refused = started = False
 
         async def limited_receive() -> Message:
             nonlocal received, refused
@@ -77,34 +142,32 @@ class BodyLimitMiddleware:
                     raise _TooLarge
             return message
 
-        try:
-            await self.app(scope, limited_receive, send)
-        except _TooLarge:
-            if refused:
-                await self._refuse(send)
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            # once refused, whatever the app answers (it may have caught _TooLarge and
+            # made its own error) is dropped: the client gets the 413 below
+            if refused and not started:
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
+        with contextlib.suppress(_TooLarge):  # answered just below
+            await self.app(scope, limited_receive, guarded_send)
+        if refused and not started:
+            await self._refuse(scope, send)
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        language = negotiate(_header(scope, b"accept-language"))
+        template = _TOO_LARGE.get(language) or _TOO_LARGE[DEFAULT_LANGUAGE]
+        await send_json_error(
+            scope,
+            send,
+            413,
             {
-                "errors": [
-                    {
-                        "message": f"The request is larger than {self.max_bytes} bytes.",
-                        "extensions": {"code": "QUERY_TOO_LARGE", "maxBytes": self.max_bytes},
-                    }
-                ]
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
+                "message": template.format(max_bytes=self.max_bytes),
+                "extensions": {"code": "QUERY_TOO_LARGE", "maxBytes": self.max_bytes},
+            },
         )
-        await send({"type": "http.response.body", "body": body})
 
 
 class _TooLarge(Exception):

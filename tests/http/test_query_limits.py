@@ -1,0 +1,202 @@
+"""Depth, aliases, tokens, body size and cost: refused before running, coded, server goes on."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.http.helpers import (
+    GRAPHQL_RESPONSE,
+    JSON,
+    assert_json_error,
+    assert_still_serving,
+    codes,
+    post_json,
+)
+
+TARIFF_PAGE = "tariffs(first: 100) { edges { node { monthlyFee { amount } } } }"
+# each page costs 100 x (edges 1 + node 1 + monthlyFee 1 + 1) = 400; three cost 1 200
+THREE_PAGES = "{ a: " + TARIFF_PAGE + " b: " + TARIFF_PAGE + " c: " + TARIFF_PAGE + " }"
+
+
+def nested(levels: int, field: str = "node") -> str:
+    return "{ " + f"{field} {{ " * (levels - 1) + "id" + " }" * levels
+
+
+async def refused(
+    client: httpx.AsyncClient, query: str, code: str, variables: dict | None = None
+) -> dict:
+    """The same refusal under both media types: 200 + data null, or 400 and no data."""
+    legacy = await post_json(client, {"query": query, "variables": variables})
+    assert legacy.status_code == 200, legacy.text
+    assert legacy.json()["data"] is None
+    assert codes(legacy) == [code], legacy.text
+    modern = await post_json(
+        client, {"query": query, "variables": variables}, accept=GRAPHQL_RESPONSE
+    )
+    body = assert_json_error(modern, 400, code)
+    assert "data" not in body
+    await assert_still_serving(client)
+    return body["errors"][0]
+
+
+async def test_query_60_levels_deep_is_query_too_deep(client: httpx.AsyncClient) -> None:
+    error = await refused(client, nested(60), "QUERY_TOO_DEEP")
+    assert error["extensions"]["depth"] == 60
+    assert error["extensions"]["max"] == 15
+
+
+def type_chain(depth: int) -> str:
+    """A valid introspection query `depth` levels deep: ofType nests as far as asked."""
+    inner = "ofType { " * (depth - 5) + "name" + " }" * (depth - 5)
+    return "{ __schema { types { fields { type { " + inner + " } } } } }"
+
+
+async def test_depth_15_runs_and_16_is_refused(client: httpx.AsyncClient) -> None:
+    ok = await post_json(client, {"query": type_chain(15)})
+    assert ok.status_code == 200
+    assert "errors" not in ok.json()
+    assert ok.json()["data"]["__schema"]["types"]
+    error = await refused(client, type_chain(16), "QUERY_TOO_DEEP")
+    assert error["extensions"]["depth"] == 16
+
+
+async def test_depth_through_fragments_counts(client: httpx.AsyncClient) -> None:
+    query = "{ ...F } fragment F on Query { " + nested(20)[2:-2] + " }"
+    error = await refused(client, query, "QUERY_TOO_DEEP")
+    assert error["extensions"]["depth"] == 20
+
+
+async def test_1000_aliases_is_too_many_aliases(client: httpx.AsyncClient) -> None:
+    query = "{ " + " ".join(f"a{i}: __typename" for i in range(1000)) + " }"
+    error = await refused(client, query, "TOO_MANY_ALIASES")
+    assert error["extensions"]["count"] == 1000
+    assert error["extensions"]["max"] == 30
+
+
+async def test_query_over_the_token_limit_is_query_too_large(client: httpx.AsyncClient) -> None:
+    query = "{ " + "__typename " * 6000 + "}"  # 6 002 tokens, about 66 KB: under the body limit
+    assert len(query) < 100_000
+    await refused(client, query, "QUERY_TOO_LARGE")
+
+
+async def test_one_megabyte_body_is_413_query_too_large(client: httpx.AsyncClient) -> None:
+    body = {"query": "{ __typename }", "variables": {"pad": "x" * 1_000_000}}
+    response = await post_json(client, body)
+    error = assert_json_error(response, 413, "QUERY_TOO_LARGE")["errors"][0]
+    assert error["extensions"]["maxBytes"] == 100_000
+    await assert_still_serving(client)
+
+
+async def test_streamed_body_without_length_is_cut_at_the_limit(client: httpx.AsyncClient) -> None:
+    sent = 0
+
+    async def chunks() -> AsyncIterator[bytes]:
+        nonlocal sent
+        yield b'{"query": "{ __typename }", "variables": {"pad": "'
+        for _ in range(100):
+            sent += 1
+            yield b"x" * 10_000
+        yield b'"}}'
+
+    response = await client.post("/graphql", content=chunks(), headers={"content-type": JSON})
+    assert "content-length" not in response.request.headers
+    assert_json_error(response, 413, "QUERY_TOO_LARGE")
+    await assert_still_serving(client)
+
+
+async def test_long_get_query_string_is_413(app: Any, client: httpx.AsyncClient) -> None:
+    # httpx refuses URLs this long, so the request goes to the ASGI app by hand
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "root_path": "",
+        "query_string": b"query=%7B__typename%7D&pad=" + b"x" * 100_001,
+        "headers": [(b"host", b"testserver"), (b"accept", b"application/json")],
+        "client": ("203.0.113.10", 40000),
+        "server": ("testserver", 80),
+    }
+    await app(scope, receive, send)
+    assert sent[0]["status"] == 413
+    body = json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
+    assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_LARGE"
+    await assert_still_serving(client)
+
+
+async def test_cost_over_1000_is_query_too_complex_with_the_cost(client: httpx.AsyncClient) -> None:
+    error = await refused(client, THREE_PAGES, "QUERY_TOO_COMPLEX")
+    assert error["extensions"]["cost"] == 1200
+    assert error["extensions"]["max"] == 1000
+    # two pages (800) are within the budget and really run
+    two = await post_json(client, {"query": "{ a: " + TARIFF_PAGE + " b: " + TARIFF_PAGE + " }"})
+    assert two.status_code == 200
+    assert "errors" not in two.json()
+
+
+async def test_page_size_from_a_variable_or_its_default_counts(client: httpx.AsyncClient) -> None:
+    page = "tariffs(first: $n) { edges { node { monthlyFee { amount } } } }"
+    query = "query Q($n: Int = 100) { a: " + page + " b: " + page + " c: " + page + " }"
+    from_default = await refused(client, query, "QUERY_TOO_COMPLEX")
+    assert from_default["extensions"]["cost"] == 1200
+    from_variable = await refused(client, query, "QUERY_TOO_COMPLEX", {"n": 90})
+    assert from_variable["extensions"]["cost"] == 1080
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param(nested(3000), id="selections"),
+        pytest.param(
+            "{ tariffs(filter: {search: " + "[" * 3000 + '"x"' + "]" * 3000 + "}) { totalCount } }",
+            id="list-literal",
+        ),
+        pytest.param(
+            "{ tariffs(filter: " + "{search: " * 3000 + '"x"' + "}" * 3000 + ") { totalCount } }",
+            id="object-literal",
+        ),
+    ],
+)
+async def test_3000_levels_is_a_coded_error_not_internal(
+    client: httpx.AsyncClient, query: str
+) -> None:
+    # deep enough to exhaust Python's recursion in the parser: a limit, not a crash
+    for accept in (JSON, GRAPHQL_RESPONSE):
+        response = await post_json(client, {"query": query}, accept=accept)
+        assert codes(response) == ["QUERY_TOO_DEEP"], response.text
+        assert response.status_code == (200 if accept == JSON else 400)
+    await assert_still_serving(client)
+
+
+async def test_fragment_bomb_is_refused_quickly(client: httpx.AsyncClient) -> None:
+    # each fragment spreads the next twice: 2^40 fields if walked naively
+    fragments = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(40))
+    query = "{ ...F0 } " + fragments + " fragment F40 on Query { tariffs(first: 1) { totalCount } }"
+    async with asyncio.timeout(5):
+        error = await refused(client, query, "QUERY_TOO_COMPLEX")
+    assert error["extensions"]["cost"] == 2**40 * 1
+
+
+async def test_long_fragment_chain_is_a_coded_error(client: httpx.AsyncClient) -> None:
+    # a chain of spreads nests the walk as deeply as fields would, without any field depth;
+    # 600 links fit in the token limit and exhaust Python's recursion: a limit, not INTERNAL
+    chain = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} }}" for i in range(600))
+    query = "{ ...F0 } " + chain + " fragment F600 on Query { __typename }"
+    await refused(client, query, "QUERY_TOO_DEEP")
