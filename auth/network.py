@@ -31,16 +31,3 @@ async def network_login(
     return await open_session(
         person, AuthMethod.MOBILE_NETWORK, client, svc.tokens, cap=cap, network_msisdn=msisdn
     )
-
-
-async def set_network_access(user_id: int, msisdn: str, level: MobileNetworkAccess) -> Line:
-    """The number's owner decides what a mobile-network session on it may do."""
-    number = normalize_msisdn(msisdn)
-    line = await Line.get_or_none(msisdn=number).select_related("contract")
-    if line is None or user_id not in (line.contract.holder_id, line.user_id):  # type: ignore[attr-defined]
-        raise DomainError(ErrorCode.NOT_FOUND, field=["msisdn"])
-    if line.contract.holder_id != user_id:  # type: ignore[attr-defined]
-        raise DomainError(ErrorCode.FORBIDDEN, field=["msisdn"])
-    line.mobile_network_access = level
-    await line.save(update_fields=["mobile_network_access"])
-    return line

@@ -13,6 +13,7 @@ from cli import demo_data as data
 from cli.db import ensure_sqlite_dir, wipe_all
 from config import Settings
 from models import (
+    AccessLevel,
     Allowance,
     AllowanceKind,
     Contract,
@@ -26,6 +27,8 @@ from models import (
     post_entry,
     tortoise_config,
 )
+from models.access.audit import Actor
+from models.access.grants import grant
 
 DEMO_MARKER_MSISDN = "9031234567"
 
@@ -118,6 +121,9 @@ async def load_demo(settings: Settings) -> dict[str, User]:
                 service = services[code]
                 await LineService.create(line=line, service=service, price=service.price)
             await _allowances(line, tariff, data.USED_SHARE.get(msisdn, 0.1), resets_at)
+        for msisdn, grantee, level, by in data.GRANTS:
+            line = await Line.get(msisdn=msisdn).select_related("contract")
+            await grant(line, people[grantee], AccessLevel(level), Actor(people[by].id))
     return people
 
 

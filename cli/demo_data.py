@@ -241,5 +241,8 @@ LINES = [
     ),
 ]
 
+# line, grantee, level, granted by
+GRANTS = [("9031234568", "galina", "LIMITED", "anna")]
+
 # share of each allowance already used this period, per line
 USED_SHARE = {"9031234567": 0.4, "9031234568": 0.7, "9031234569": 0.2, "9031234570": 0.5}

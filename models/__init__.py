@@ -5,6 +5,17 @@ and its SQLite migration runner splits statements on semicolons: keep both free 
 and quotes.
 """
 
+from models.access import (
+    AccessLevel,
+    AccessRequest,
+    AuditAction,
+    AuditEntry,
+    Grant,
+    MobileNetworkAccess,
+    PrimaryLine,
+    Relation,
+    RequestStatus,
+)
 from models.allowance import Allowance, AllowanceKind
 from models.balance import EntryKind, LedgerEntry, post_entry
 from models.contract import Contract, ContractKind
@@ -26,8 +37,12 @@ APP_LABEL = "linehub"
 
 __all__ = [
     "APP_LABEL",
+    "AccessLevel",
+    "AccessRequest",
     "Allowance",
     "AllowanceKind",
+    "AuditAction",
+    "AuditEntry",
     "AuthMethod",
     "ChargePeriod",
     "Contract",
@@ -36,11 +51,16 @@ __all__ = [
     "DeviceKind",
     "EmailConfirmation",
     "EntryKind",
+    "Grant",
     "LedgerEntry",
     "Line",
     "LineService",
     "LineStatus",
+    "MobileNetworkAccess",
+    "PrimaryLine",
     "RefreshToken",
+    "Relation",
+    "RequestStatus",
     "Service",
     "ServiceKind",
     "Session",

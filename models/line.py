@@ -50,6 +50,10 @@ class Line(Model):
     mobile_network_access = fields.CharEnumField(
         MobileNetworkAccess, max_length=8, default=MobileNetworkAccess.LIMITED
     )
+    # notifications the line's manager chose (MANAGE_LINE)
+    notify_low_balance = fields.BooleanField(default=True)
+    low_balance_threshold = fields.BigIntField(default=100_00, description="kopecks")
+    notify_usage = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

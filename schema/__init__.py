@@ -11,9 +11,11 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from config import Settings
+from schema.access.mutations import AccessMutations
 from schema.errors import ErrorPresenter
 from schema.identity import IdentityMutations
 from schema.limits import QueryLimitsExtension
+from schema.line import LineMutations
 from schema.node import NodeQueries
 from schema.scalars import SCALAR_MAP
 from schema.service import ServiceQueries
@@ -21,7 +23,7 @@ from schema.tariff import TariffQueries
 from schema.viewer import ViewerQueries
 
 Query = merge_types("Query", (ViewerQueries, NodeQueries, TariffQueries, ServiceQueries))
-Mutation = merge_types("Mutation", (IdentityMutations,))
+Mutation = merge_types("Mutation", (IdentityMutations, AccessMutations, LineMutations))
 
 
 class LinehubSchema(strawberry.Schema):

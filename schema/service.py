@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 import strawberry
@@ -94,3 +95,20 @@ class ServiceQueries:
         args = PageArgs(first=first, after=after, last=last, before=before)
         page = await resolve_service_catalog((filter or ServiceFilter()).to_query(), args)
         return Connection.from_page(page)
+
+
+@strawberry.type(description="A service connected to a line.")
+class LineService:
+    connected_at: datetime = strawberry.field(description="When it was connected.")
+
+    @strawberry.field(description="The catalogue entry.")
+    def service(self) -> ServiceType:
+        return self.service  # type: ignore[return-value]
+
+    @strawberry.field(description="Price per period as connected (zero when free).")
+    def price(self) -> Money:
+        return Money.from_kopecks(self.price)  # type: ignore[arg-type]
+
+    @strawberry.field(description="Whether it costs money: the forgotten subscription shows here.")
+    def paid(self) -> bool:
+        return self.price > 0  # type: ignore[operator]

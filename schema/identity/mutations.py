@@ -76,12 +76,6 @@ class ConfirmEmailInput:
     code: str = strawberry.field(description="The code from the confirmation e-mail.")
 
 
-@strawberry.input
-class SetMobileNetworkAccessInput:
-    msisdn: str = strawberry.field(description="One of your numbers, any format.")
-    level: MobileNetworkAccess = strawberry.field(description="FULL, LIMITED or DISABLED.")  # type: ignore[valid-type]
-
-
 @strawberry.type
 class RequestPasswordPayload:
     errors: list[UserError] = strawberry.field(description="The same whether the login exists.")
@@ -119,12 +113,6 @@ class UpdateProfilePayload:
 @strawberry.type
 class ConfirmEmailPayload:
     user: User | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class SetMobileNetworkAccessPayload:
-    level: MobileNetworkAccess | None = None  # type: ignore[valid-type]
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
@@ -214,10 +202,3 @@ class IdentityMutations:
     async def confirm_email(self, info: Info, input: ConfirmEmailInput) -> ConfirmEmailPayload:
         work = profile_resolvers.resolve_confirm_email(info, input.code)
         return await run_payload(info, ConfirmEmailPayload, _as("user", work))
-
-    @strawberry.mutation(description="Choose what a mobile-network login may do on a number.")
-    async def set_mobile_network_access(
-        self, info: Info, input: SetMobileNetworkAccessInput
-    ) -> SetMobileNetworkAccessPayload:
-        work = profile_resolvers.resolve_set_mobile_network_access(info, input.msisdn, input.level)
-        return await run_payload(info, SetMobileNetworkAccessPayload, _as("level", work))

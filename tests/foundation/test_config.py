@@ -8,7 +8,8 @@ from config import DEFAULT_SECRET_KEY, ConfigError, Settings
 def test_development_defaults_are_usable_out_of_the_box() -> None:
     settings = Settings.from_env({}, env_file=None)
     assert settings.database_url == "sqlite://var/linehub.sqlite3"
-    assert settings.graphiql and settings.introspection
+    assert settings.graphiql
+    assert settings.introspection
     assert settings.sms_backend == "file"
     assert settings.limits.max_depth == 15
 

@@ -1,0 +1,121 @@
+"""Who may reach a line besides its holder: levels, grants, consent requests, audit.
+
+The capability table itself is policy and lives in auth/policy.py; this module keeps the
+facts (who was granted what, who asked) and the rules that change them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class AccessLevel(StrEnum):
+    FULL = "FULL"
+    LIMITED = "LIMITED"
+
+
+class MobileNetworkAccess(StrEnum):
+    """What a password-less session from the mobile network may do on this number."""
+
+    FULL = "FULL"
+    LIMITED = "LIMITED"
+    DISABLED = "DISABLED"
+
+
+class Relation(StrEnum):
+    OWNER = "OWNER"
+    USER = "USER"
+    DELEGATE = "DELEGATE"
+
+
+class RequestStatus(StrEnum):
+    PENDING = "PENDING"
+    CONFIRMED = "CONFIRMED"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    EXPIRED = "EXPIRED"
+
+
+class AuditAction(StrEnum):
+    GRANT = "GRANT"
+    LEVEL_CHANGE = "LEVEL_CHANGE"
+    REVOKE = "REVOKE"
+    USER_LEVEL_CHANGE = "USER_LEVEL_CHANGE"
+    REQUEST_CONFIRMED = "REQUEST_CONFIRMED"
+    REQUEST_APPROVED = "REQUEST_APPROVED"
+    REQUEST_REJECTED = "REQUEST_REJECTED"
+    NETWORK_ACCESS_CHANGE = "NETWORK_ACCESS_CHANGE"
+    LINE_UPDATED = "LINE_UPDATED"
+
+
+class Grant(Model):
+    """Access to one line given to another person, FULL or LIMITED, until revoked."""
+
+    id = fields.IntField(primary_key=True)
+    line = fields.ForeignKeyField("linehub.Line", related_name="grants")
+    grantee = fields.ForeignKeyField("linehub.User", related_name="grants_received")
+    level = fields.CharEnumField(AccessLevel, max_length=8)
+    granted_by = fields.ForeignKeyField(
+        "linehub.User", related_name="grants_given", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "line_grant"
+        ordering = ("-created_at", "-id")
+
+
+class AccessRequest(Model):
+    """Someone asks for access to a number. A request for a number that does not exist,
+    or whose owner forbids requests, is stored as a decoy without a line: the asker sees
+    the same answer either way, and the code sent to nobody can never be confirmed."""
+
+    id = fields.IntField(primary_key=True)
+    requester = fields.ForeignKeyField("linehub.User", related_name="access_requests_made")
+    line = fields.ForeignKeyField(
+        "linehub.Line", related_name="access_requests", null=True, on_delete=fields.CASCADE
+    )
+    level = fields.CharEnumField(AccessLevel, max_length=8)
+    code_hash = fields.CharField(max_length=100, description="salt and SHA-256")
+    attempts = fields.IntField(default=0)
+    status = fields.CharEnumField(RequestStatus, max_length=10, default=RequestStatus.PENDING)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    decided_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "access_request"
+        ordering = ("-created_at", "-id")
+
+
+class AuditEntry(Model):
+    """Who changed access to a line, what, when and from which session."""
+
+    id = fields.BigIntField(primary_key=True)
+    line = fields.ForeignKeyField("linehub.Line", related_name="audit_entries")
+    actor = fields.ForeignKeyField(
+        "linehub.User", related_name="audit_entries", null=True, on_delete=fields.SET_NULL
+    )
+    session_id = fields.UUIDField(null=True)
+    action = fields.CharEnumField(AuditAction, max_length=24)
+    details = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "audit_entry"
+        ordering = ("-created_at", "-id")
+
+
+class PrimaryLine(Model):
+    """The number a person wants shown first."""
+
+    id = fields.IntField(primary_key=True)
+    user = fields.OneToOneField("linehub.User", related_name="primary_line")
+    line = fields.ForeignKeyField("linehub.Line", related_name="primary_for")
+
+    class Meta:
+        table = "primary_line"

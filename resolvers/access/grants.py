@@ -1,0 +1,68 @@
+"""grantLineAccess, revokeLineAccess, setLineUserAccess, setMobileNetworkAccess."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auth.lookup import find_user, login_key
+from auth.policy import Capability
+from auth.throttle import Limit, enforce
+from models import AccessLevel, Grant, Line, MobileNetworkAccess
+from models.access import grants
+from models.access.audit import Actor
+from models.errors import DomainError, ErrorCode
+from resolvers.access import number_scoped
+from resolvers.access.lines import access_loader, line_for_mutation
+
+# granting answers whether a login exists: bound how fast anyone can ask
+GRANTS_PER_HOUR = (Limit("grant-user-hour", 30, 3600),)
+
+
+def actor_of(session: Any) -> Actor:
+    return Actor(user_id=session.user_id, session_id=session.id)
+
+
+@number_scoped("grantLineAccess", Capability.MANAGE_ACCESS)
+async def resolve_grant_line_access(
+    info: Any, msisdn: str, grantee: str, level: AccessLevel
+) -> Grant:
+    line, _, session = await line_for_mutation(info, msisdn, Capability.MANAGE_ACCESS)
+    await enforce(info.context.auth.throttle, str(session.user_id), GRANTS_PER_HOUR)  # type: ignore[attr-defined]
+    try:
+        person = await find_user(login_key(grantee))
+    except DomainError:
+        raise DomainError(ErrorCode.INVALID_INPUT, "invalid_login", field=["grantee"]) from None
+    if person is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "grantee_not_found", field=["grantee"])
+    return await grants.grant(line, person, level, actor_of(session))
+
+
+@number_scoped("revokeLineAccess", Capability.MANAGE_ACCESS)
+async def resolve_revoke_line_access(info: Any, grant_id: int | None) -> Grant:
+    """The owner revokes a grant; the grantee may also give up their own."""
+    session, loader = await access_loader(info)
+    row = await Grant.get_or_none(id=grant_id or 0, revoked_at__isnull=True)
+    if row is None:
+        raise DomainError(ErrorCode.NOT_FOUND, field=["grantId"])
+    access = await loader.load(row.line_id)  # type: ignore[attr-defined]
+    own_grant = row.grantee_id == session.user_id  # type: ignore[attr-defined]
+    if not access.visible:
+        raise DomainError(ErrorCode.NOT_FOUND, field=["grantId"])
+    if not (own_grant or access.allows(Capability.MANAGE_ACCESS)):
+        raise DomainError(ErrorCode.FORBIDDEN, field=["grantId"])
+    return await grants.revoke(row, actor_of(session))
+
+
+@number_scoped("setLineUserAccess", Capability.MANAGE_ACCESS)
+async def resolve_set_line_user_access(info: Any, msisdn: str, level: AccessLevel) -> Line:
+    line, _, session = await line_for_mutation(info, msisdn, Capability.MANAGE_ACCESS)
+    return await grants.set_user_level(line, level, actor_of(session))
+
+
+@number_scoped("setMobileNetworkAccess", Capability.MANAGE_ACCESS)
+async def resolve_set_mobile_network_access(
+    info: Any, msisdn: str, level: MobileNetworkAccess
+) -> MobileNetworkAccess:
+    line, _, session = await line_for_mutation(info, msisdn, Capability.MANAGE_ACCESS)
+    updated = await grants.set_network_access(line, level, actor_of(session))
+    return MobileNetworkAccess(updated.mobile_network_access)

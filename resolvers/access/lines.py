@@ -1,0 +1,99 @@
+"""Finding lines for a viewer: the visible list, one by number or id, and mutation guards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from auth.policy import Capability, LineAccess, line_access
+from models import Line, PrimaryLine, Relation, Session
+from models.access.facts import LineFacts, reachable_lines
+from models.errors import DomainError, ErrorCode
+from models.line import DeviceKind
+from models.msisdn import normalize_line_number
+from resolvers.guard import require_session
+from resolvers.pagination import Page, PageArgs, paginate_list
+
+# the viewer's own contracts first, then their own number on someone's contract, then
+# numbers delegated to them
+RELATION_ORDER = {Relation.OWNER: 0, Relation.USER: 1, Relation.DELEGATE: 2}
+
+
+@dataclass(frozen=True)
+class LineFilter:
+    relation: Relation | None = None
+    device_kind: DeviceKind | None = None
+
+
+async def access_loader(info: Any) -> tuple[Session, Any]:
+    session = await require_session(info)
+    loader = info.context.loaders.line_access(session.user_id, session.access_cap)  # type: ignore[attr-defined]
+    return session, loader
+
+
+async def access_to(info: Any, line_id: int) -> LineAccess:
+    _, loader = await access_loader(info)
+    return await loader.load(line_id)
+
+
+async def visible_lines(info: Any, line_filter: LineFilter, args: PageArgs) -> Page[Line]:
+    """Every visible line, the viewer's primary number first."""
+    session, loader = await access_loader(info)
+    viewer_id = session.user_id  # type: ignore[attr-defined]
+    reachable = await reachable_lines(viewer_id)
+    primary = await PrimaryLine.get_or_none(user_id=viewer_id).values_list("line_id", flat=True)
+    items: list[tuple[tuple, LineFacts]] = []
+    for found in reachable:
+        access = line_access(found.line.id, found.facts, session.access_cap)
+        loader.prime(found.line.id, access)
+        info.context.loaders.line_by_id.prime(found.line.id, found.line)
+        if line_filter.relation and line_filter.relation not in access.relations:
+            continue
+        if line_filter.device_kind and found.line.device_kind != line_filter.device_kind:
+            continue
+        rank = min(RELATION_ORDER[r] for r in access.relations)
+        key = (found.line.id != primary, rank, found.line.contract_id, found.line.id)  # type: ignore[attr-defined]
+        items.append((key, found))
+    items.sort(key=lambda pair: pair[0])
+    return paginate_list([found.line for _, found in items], args)
+
+
+async def line_by_number(info: Any, msisdn: str) -> Line | None:
+    """`viewer.line(msisdn)`: null unless the viewer has a relation to it."""
+    number = normalize_line_number(msisdn)
+    line = await Line.get_or_none(msisdn=number)
+    if line is None:
+        return None
+    visible = await lines_by_ids(info, [line.id])
+    return visible[0]
+
+
+async def lines_by_ids(info: Any, ids: list[int]) -> list[Line | None]:
+    """node(id) for lines: the same answer for a line that is hidden as for none at all."""
+    session = await info.context.current_session()
+    if session is None or session.must_set_password:
+        return [None for _ in ids]
+    _, loader = await access_loader(info)
+    accesses = await loader.load_many(ids)
+    lines = await info.context.loaders.line_by_id.load_many(ids)
+    return [line if access.visible else None for line, access in zip(lines, accesses, strict=True)]
+
+
+async def line_for_mutation(
+    info: Any, msisdn: str, capability: Capability, field: str = "msisdn"
+) -> tuple[Line, LineAccess, Session]:
+    """The line a mutation acts on: NOT_FOUND if invisible, FORBIDDEN without `capability`."""
+    session, loader = await access_loader(info)
+    try:
+        number = normalize_line_number(msisdn, field=field)
+    except DomainError:
+        raise DomainError(ErrorCode.INVALID_INPUT, "invalid_msisdn", field=[field]) from None
+    line = await Line.get_or_none(msisdn=number).select_related("contract")
+    # an unknown number runs the same access queries (for id 0) as a hidden one: the
+    # answer and its timing must not tell them apart
+    access = await loader.load(line.id if line is not None else 0)
+    if line is None or not access.visible:
+        raise DomainError(ErrorCode.NOT_FOUND, field=[field])
+    if not access.allows(capability):
+        raise DomainError(ErrorCode.FORBIDDEN, field=[field])
+    return line, access, session

@@ -1,0 +1,96 @@
+"""requestLineAccess, confirmLineAccess, respondToAccessRequest, setAccessRequestsAllowed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auth.policy import Capability
+from auth.throttle import ACCESS_REQUESTS_PER_USER, enforce
+from models import AccessLevel, AccessRequest, Grant, Line, User
+from models.access import RequestStatus, requests
+from models.errors import DomainError, ErrorCode
+from models.msisdn import normalize_line_number
+from resolvers.access import number_scoped
+from resolvers.access.grants import actor_of
+from resolvers.access.lines import access_loader
+from resolvers.guard import require_session
+
+CODE_SMS = (
+    "Код {code} подтверждает доступ к номеру {msisdn} для {name} в личном кабинете. "
+    "Сообщите его, только если согласны. / Access code: {code}"
+)
+
+
+async def resolve_request_line_access(info: Any, msisdn: str, level: AccessLevel) -> AccessRequest:
+    """Ask for access. A number that does not exist, or whose owner forbids requests, gets
+    a decoy request: the same answer, the same work, no SMS, and no way to confirm it."""
+    session, loader = await access_loader(info)
+    await enforce(info.context.auth.throttle, str(session.user_id), ACCESS_REQUESTS_PER_USER)  # type: ignore[attr-defined]
+    number = normalize_line_number(msisdn)
+    line = await Line.get_or_none(msisdn=number).select_related("contract__holder")
+    access = await loader.load(line.id if line else 0)
+    if line is not None and access.visible and Capability.MANAGE_ACCESS in access.capabilities:
+        raise DomainError(ErrorCode.INVALID_INPUT, "already_owner", field=["msisdn"])
+    allowed = line is not None and line.contract.holder.access_requests_allowed
+    requester: User = session.user  # type: ignore[attr-defined]
+    request, code = await requests.open_request(requester, line if allowed else None, level)
+    if allowed and line is not None:
+        text = CODE_SMS.format(code=code, msisdn=line.msisdn, name=requester.name)
+        await info.context.auth.sms.send(line.msisdn, text)
+    return request
+
+
+async def resolve_confirm_line_access(info: Any, request_id: int | None, code: str) -> Grant:
+    session = await require_session(info)
+    return await requests.confirm(request_id or 0, session.user_id, code, actor_of(session))  # type: ignore[attr-defined]
+
+
+@number_scoped("respondToAccessRequest", Capability.MANAGE_ACCESS)
+async def resolve_respond_to_access_request(
+    info: Any, request_id: int | None, approve: bool
+) -> AccessRequest:
+    session, loader = await access_loader(info)
+    request = await AccessRequest.get_or_none(
+        id=request_id or 0, status=RequestStatus.PENDING, line_id__isnull=False
+    )
+    access = await loader.load(request.line_id if request else 0)  # type: ignore[attr-defined]
+    if request is None or not access.visible:
+        raise DomainError(ErrorCode.NOT_FOUND, field=["requestId"])
+    if not access.allows(Capability.MANAGE_ACCESS):
+        raise DomainError(ErrorCode.FORBIDDEN, field=["requestId"])
+    await requests.respond(request, approve, actor_of(session))
+    await request.refresh_from_db()
+    return request
+
+
+async def resolve_set_access_requests_allowed(info: Any, allowed: bool) -> bool:
+    session = await require_session(info)
+    await User.filter(id=session.user_id).update(access_requests_allowed=allowed)  # type: ignore[attr-defined]
+    return allowed
+
+
+async def pending_requests_for_owner(info: Any) -> list[AccessRequest]:
+    """Requests waiting for the viewer's answer: real ones on lines they hold."""
+    session = await require_session(info)
+    if session.access_cap is not AccessLevel.FULL:
+        return []
+    return list(
+        await AccessRequest.filter(
+            line__contract__holder_id=session.user_id,  # type: ignore[attr-defined]
+            status=RequestStatus.PENDING,
+        )
+        .select_related("line", "requester")
+        .order_by("-created_at")
+    )
+
+
+async def request_msisdn_for_viewer(info: Any, request: AccessRequest) -> str | None:
+    """Only the owner who must answer sees the number; the asker typed it themselves, and
+    showing it back would tell a real request from a decoy."""
+    session = await require_session(info)
+    if request.line_id is None:  # type: ignore[attr-defined]
+        return None
+    line = await info.context.loaders.line_by_id.load(request.line_id)  # type: ignore[attr-defined]
+    if line is None or line.contract.holder_id != session.user_id:  # type: ignore[attr-defined]
+        return None
+    return line.msisdn

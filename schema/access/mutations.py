@@ -1,0 +1,181 @@
+"""Access mutations: grant, revoke, levels, requests and consent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from resolvers.access import grants as grant_resolvers
+from resolvers.access import requests as request_resolvers
+from schema.access.types import AccessRequest, LineGrant, grant_id, request_id
+from schema.identity.mutations import MobileNetworkAccess
+from schema.identity.types import AccessLevel
+from schema.line import Line
+from schema.mutation import run_payload
+from schema.scalars import UserError
+
+
+@strawberry.input
+class GrantLineAccessInput:
+    msisdn: str = strawberry.field(description="Your number, any format.")
+    grantee: str = strawberry.field(description="Their login: number, 089 login or alias.")
+    level: AccessLevel = strawberry.field(description="FULL or LIMITED.")  # type: ignore[valid-type]
+
+
+@strawberry.input
+class RevokeLineAccessInput:
+    grant_id: strawberry.ID = strawberry.field(description="LineGrant.id")
+
+
+@strawberry.input
+class SetLineUserAccessInput:
+    msisdn: str = strawberry.field(description="A number on your contract used by someone else.")
+    level: AccessLevel = strawberry.field(description="What its user may do.")  # type: ignore[valid-type]
+
+
+@strawberry.input
+class SetMobileNetworkAccessInput:
+    msisdn: str = strawberry.field(description="One of your numbers, any format.")
+    level: MobileNetworkAccess = strawberry.field(description="FULL, LIMITED or DISABLED.")  # type: ignore[valid-type]
+
+
+@strawberry.input
+class RequestLineAccessInput:
+    msisdn: str = strawberry.field(description="The number you ask for.")
+    level: AccessLevel = strawberry.field(description="FULL or LIMITED.")  # type: ignore[valid-type]
+
+
+@strawberry.input
+class ConfirmLineAccessInput:
+    request_id: strawberry.ID = strawberry.field(description="AccessRequest.id")
+    code: str = strawberry.field(description="The code the number received by SMS.")
+
+
+@strawberry.input
+class RespondToAccessRequestInput:
+    request_id: strawberry.ID = strawberry.field(description="AccessRequest.id")
+    approve: bool = strawberry.field(description="true to grant, false to refuse.")
+
+
+@strawberry.input
+class SetAccessRequestsAllowedInput:
+    allowed: bool = strawberry.field(description="false: nobody can ask for your numbers.")
+
+
+@strawberry.type
+class GrantLineAccessPayload:
+    grant: LineGrant | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class RevokeLineAccessPayload:
+    grant: LineGrant | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class SetLineUserAccessPayload:
+    line: Line | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class SetMobileNetworkAccessPayload:
+    level: MobileNetworkAccess | None = None  # type: ignore[valid-type]
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class RequestLineAccessPayload:
+    request: AccessRequest | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ConfirmLineAccessPayload:
+    grant: LineGrant | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class RespondToAccessRequestPayload:
+    request: AccessRequest | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class SetAccessRequestsAllowedPayload:
+    allowed: bool | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+async def _as(name: str, work: Any) -> dict[str, Any]:
+    return {name: await work}
+
+
+@strawberry.type
+class AccessMutations:
+    @strawberry.mutation(description="Give someone access to your number. Requires MANAGE_ACCESS.")
+    async def grant_line_access(
+        self, info: Info, input: GrantLineAccessInput
+    ) -> GrantLineAccessPayload:
+        work = grant_resolvers.resolve_grant_line_access(
+            info, input.msisdn, input.grantee, input.level
+        )
+        return await run_payload(info, GrantLineAccessPayload, _as("grant", work))
+
+    @strawberry.mutation(description="Take access back (or give up your own).")
+    async def revoke_line_access(
+        self, info: Info, input: RevokeLineAccessInput
+    ) -> RevokeLineAccessPayload:
+        work = grant_resolvers.resolve_revoke_line_access(info, grant_id(input.grant_id))
+        return await run_payload(info, RevokeLineAccessPayload, _as("grant", work))
+
+    @strawberry.mutation(description="Set what a number's own user may do. Requires MANAGE_ACCESS.")
+    async def set_line_user_access(
+        self, info: Info, input: SetLineUserAccessInput
+    ) -> SetLineUserAccessPayload:
+        work = grant_resolvers.resolve_set_line_user_access(info, input.msisdn, input.level)
+        return await run_payload(info, SetLineUserAccessPayload, _as("line", work))
+
+    @strawberry.mutation(description="What a mobile-network login may do. Requires MANAGE_ACCESS.")
+    async def set_mobile_network_access(
+        self, info: Info, input: SetMobileNetworkAccessInput
+    ) -> SetMobileNetworkAccessPayload:
+        work = grant_resolvers.resolve_set_mobile_network_access(info, input.msisdn, input.level)
+        return await run_payload(info, SetMobileNetworkAccessPayload, _as("level", work))
+
+    @strawberry.mutation(description="Ask for access: a code goes to that number by SMS.")
+    async def request_line_access(
+        self, info: Info, input: RequestLineAccessInput
+    ) -> RequestLineAccessPayload:
+        work = request_resolvers.resolve_request_line_access(info, input.msisdn, input.level)
+        return await run_payload(info, RequestLineAccessPayload, _as("request", work))
+
+    @strawberry.mutation(description="Enter the code the number received: 3 tries, 15 minutes.")
+    async def confirm_line_access(
+        self, info: Info, input: ConfirmLineAccessInput
+    ) -> ConfirmLineAccessPayload:
+        work = request_resolvers.resolve_confirm_line_access(
+            info, request_id(input.request_id), input.code
+        )
+        return await run_payload(info, ConfirmLineAccessPayload, _as("grant", work))
+
+    @strawberry.mutation(description="Answer a request for your number. Requires MANAGE_ACCESS.")
+    async def respond_to_access_request(
+        self, info: Info, input: RespondToAccessRequestInput
+    ) -> RespondToAccessRequestPayload:
+        work = request_resolvers.resolve_respond_to_access_request(
+            info, request_id(input.request_id), input.approve
+        )
+        return await run_payload(info, RespondToAccessRequestPayload, _as("request", work))
+
+    @strawberry.mutation(description="Allow or forbid requests for all your numbers.")
+    async def set_access_requests_allowed(
+        self, info: Info, input: SetAccessRequestsAllowedInput
+    ) -> SetAccessRequestsAllowedPayload:
+        work = request_resolvers.resolve_set_access_requests_allowed(info, input.allowed)
+        return await run_payload(info, SetAccessRequestsAllowedPayload, _as("allowed", work))

@@ -1,0 +1,255 @@
+"""The authorization matrix: every demo viewer x every demo line x every number-scoped
+field and mutation found by walking the schema, allowed or denied exactly as API.md
+section 5 says. The expected table is written out here, independently of auth/policy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from graphql import get_named_type, is_composite_type
+from strawberry.types.base import StrawberryObjectDefinition
+
+from config import Settings
+from models import AccessLevel, AccessRequest, Grant, Line, User
+from models.access.audit import Actor
+from models.access.grants import grant
+from models.access.requests import open_request
+from resolvers.access import NOT_NUMBER_SCOPED, NUMBER_SCOPED
+from schema import build_schema
+from schema.access.permissions import UNSCOPED_FIELDS, required_capability
+from tests.helpers import login
+
+# --- API.md section 5, restated --------------------------------------------------------
+LIMITED = {"VIEW_SUMMARY", "VIEW_SERVICES", "TOP_UP"}
+FULL = LIMITED | {
+    "VIEW_USAGE",
+    "MANAGE_SERVICES",
+    "CHANGE_TARIFF",
+    "BLOCK",
+    "TRUST_PAYMENT",
+    "SEND_SMS",
+    "MANAGE_LINE",
+}
+OWNER = FULL | {"MANAGE_ACCESS"}
+
+ANNA_LINES = ["9031234567", "9031234568", "9031234569", "9031234570", "9031234571", "0891234567"]
+LINES = [*ANNA_LINES, "9162223344", "9161112233"]
+HOLDER_LOGIN = {
+    **dict.fromkeys(ANNA_LINES, "9031234567"),
+    "9162223344": "9162223344",
+    "9161112233": "9161112233",
+}
+
+# API.md section 9: who relates to which number, and so may do what
+EXPECTED: dict[str, dict[str, set[str]]] = {
+    "anna": dict.fromkeys(ANNA_LINES, OWNER),
+    "masha": {"9031234568": LIMITED},
+    "petya": {"9031234569": FULL},
+    "galina": {"9162223344": OWNER, "9031234568": LIMITED},
+    "boris": {"9161112233": OWNER},
+    # Anna through the mobile network with the default LIMITED cap: limited everywhere
+    "anna-network": dict.fromkeys(ANNA_LINES, LIMITED),
+}
+LOGINS = {
+    "anna": "9031234567",
+    "masha": "9031234568",
+    "petya": "9031234569",
+    "galina": "9162223344",
+    "boris": "9161112233",
+}
+
+
+def line_fields() -> dict[str, tuple[str | None, bool]]:
+    """Every field of Line with its declared capability; fails on an undeclared one."""
+    schema = build_schema(Settings(env="test"))
+    definition = schema.get_type_by_name("Line")
+    assert isinstance(definition, StrawberryObjectDefinition)
+    found: dict[str, tuple[str | None, bool]] = {}
+    for field in definition.fields:
+        name = schema.config.name_converter.get_graphql_name(field)
+        if name in UNSCOPED_FIELDS:
+            continue
+        declared, capability = required_capability(field)
+        assert declared, f"Line.{name} declares no capability: use line_field(...)"
+        composite = schema.schema_converter.from_field(field).type
+        found[name] = (
+            capability.value if capability else None,
+            is_composite_type(get_named_type(composite)),
+        )
+    return found
+
+
+def test_every_line_field_declares_its_capability() -> None:
+    fields = line_fields()
+    assert fields["balance"][0] == "VIEW_SUMMARY"
+    assert fields["services"][0] == "VIEW_SERVICES"
+    assert fields["transactions"][0] == "VIEW_USAGE"
+    assert fields["auditLog"][0] == "MANAGE_ACCESS"
+    assert fields["msisdn"][0] is None
+
+
+def test_every_mutation_is_either_number_scoped_or_declared_not_to_be() -> None:
+    schema = build_schema(Settings(env="test"))
+    mutation = schema.get_type_by_name("Mutation")
+    names = {schema.config.name_converter.get_graphql_name(f) for f in mutation.fields}
+    undeclared = names - set(NUMBER_SCOPED) - NOT_NUMBER_SCOPED
+    assert not undeclared, (
+        f"declare these with @number_scoped or in NOT_NUMBER_SCOPED: {undeclared}"
+    )
+    assert set(NUMBER_SCOPED) <= names
+    assert set(NUMBER_SCOPED) == set(MUTATIONS), "add the new mutation to MUTATIONS below"
+
+
+@pytest.fixture
+async def viewers(gql, make_gql, settings: Settings, demo) -> dict[str, Callable]:
+    """A `call(query, variables)` per viewer, each with its own session."""
+    calls: dict[str, Callable] = {}
+    for name, who in LOGINS.items():
+        token = (await login(gql, who))["accessToken"]
+        calls[name] = _bound(gql, token)
+    proxy = dataclasses.replace(settings, trusted_proxy_cidrs=(ipaddress.ip_network("10.0.0.0/8"),))
+    network = make_gql(proxy, "10.1.2.3")
+    answer = await network(
+        "mutation { loginWithMobileNetwork { accessToken errors { code } } }",
+        headers={"X-MSISDN": "9031234567"},
+    )
+    calls["anna-network"] = _bound(network, answer["data"]["loginWithMobileNetwork"]["accessToken"])
+    return calls
+
+
+def _bound(gql: Callable, token: str) -> Callable:
+    async def call(query: str, variables: dict | None = None) -> dict:
+        return await gql(query, variables, token=token)
+
+    return call
+
+
+@pytest.mark.parametrize("viewer", list(EXPECTED))
+async def test_fields_are_allowed_or_denied_exactly_as_the_table_says(viewers, viewer: str) -> None:
+    fields = line_fields()
+    selection = " ".join(
+        f"{n} {{ __typename }}" if composite else n for n, (_, composite) in fields.items()
+    )
+    call = viewers[viewer]
+    for msisdn in LINES:
+        result = await call(f'{{ viewer {{ line(msisdn: "{msisdn}") {{ {selection} }} }} }}')
+        expected = EXPECTED[viewer].get(msisdn)
+        line = result["data"]["viewer"]["line"]
+        if expected is None:
+            assert line is None, (viewer, msisdn, result)
+            assert "errors" not in result, (viewer, msisdn, result)
+            continue
+        forbidden = {
+            e["path"][-1]
+            for e in result.get("errors", [])
+            if e["extensions"]["code"] == "FORBIDDEN"
+        }
+        others = [e for e in result.get("errors", []) if e["extensions"]["code"] != "FORBIDDEN"]
+        assert not others, others
+        for name, (capability, _) in fields.items():
+            allowed = capability is None or capability in expected
+            if allowed:
+                assert name not in forbidden, (viewer, msisdn, name)
+            else:
+                assert name in forbidden, (viewer, msisdn, name)
+                assert line[name] is None, (viewer, msisdn, name)
+        assert set(line["capabilities"]) == expected
+        assert line["accessLevel"] == ("FULL" if expected >= FULL else "LIMITED")
+
+
+# --- mutations ----------------------------------------------------------------------------
+@dataclasses.dataclass
+class Case:
+    query: str
+    variables: Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
+MUTATIONS: dict[str, Case] = {
+    # granting to the line's own holder is refused after the permission check, so an
+    # allowed call changes nothing
+    "grantLineAccess": Case(
+        "mutation($m: String!, $g: String!) { grantLineAccess(input: {msisdn: $m, grantee: $g,"
+        " level: LIMITED}) { errors { code } } }",
+        lambda m, fx: {"m": m, "g": HOLDER_LOGIN[m]},
+    ),
+    "revokeLineAccess": Case(
+        "mutation($id: ID!) { revokeLineAccess(input: {grantId: $id}) { errors { code } } }",
+        lambda m, fx: {"id": fx["grant_ids"][m]},
+    ),
+    "setLineUserAccess": Case(
+        "mutation($m: String!, $l: AccessLevel!) { setLineUserAccess(input: {msisdn: $m,"
+        " level: $l}) { errors { code } } }",
+        lambda m, fx: {"m": m, "l": fx["user_levels"][m]},
+    ),
+    "setMobileNetworkAccess": Case(
+        "mutation($m: String!) { setMobileNetworkAccess(input: {msisdn: $m, level: LIMITED})"
+        " { errors { code } } }",
+        lambda m, fx: {"m": m},
+    ),
+    "updateLine": Case(
+        "mutation($m: String!) { updateLine(input: {msisdn: $m, notifyUsage: true})"
+        " { errors { code } } }",
+        lambda m, fx: {"m": m},
+    ),
+    "setPrimaryLine": Case(
+        "mutation($m: String!) { setPrimaryLine(input: {msisdn: $m}) { errors { code } } }",
+        lambda m, fx: {"m": m},
+    ),
+    "respondToAccessRequest": Case(
+        "mutation($id: ID!) { respondToAccessRequest(input: {requestId: $id, approve: false})"
+        " { errors { code } } }",
+        lambda m, fx: {"id": fx["request_ids"][m]},
+    ),
+}
+
+
+def _gid(type_name: str, pk: int) -> str:
+    import base64
+
+    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+
+
+async def _fixtures() -> dict[str, Any]:
+    """A third person's grant and pending request on every line, for revoke and respond."""
+    zoe = await User.get_or_none(name="Zoe") or await User.create(name="Zoe")
+    grant_ids, request_ids, user_levels = {}, {}, {}
+    for msisdn in LINES:
+        line = await Line.get(msisdn=msisdn).select_related("contract")
+        row = await Grant.get_or_none(line_id=line.id, grantee_id=zoe.id, revoked_at__isnull=True)
+        if row is None:
+            row = await grant(line, zoe, AccessLevel.LIMITED, Actor(None))
+        grant_ids[msisdn] = _gid("LineGrant", row.id)
+        pending = await AccessRequest.get_or_none(
+            line_id=line.id, requester_id=zoe.id, status="PENDING"
+        )
+        if pending is None:
+            pending, _ = await open_request(zoe, line, AccessLevel.LIMITED)
+        request_ids[msisdn] = _gid("AccessRequest", pending.id)
+        user_levels[msisdn] = line.user_level
+    return {"grant_ids": grant_ids, "request_ids": request_ids, "user_levels": user_levels}
+
+
+@pytest.mark.parametrize("viewer", list(EXPECTED))
+async def test_mutations_are_allowed_or_denied_exactly_as_the_table_says(
+    viewers, viewer: str
+) -> None:
+    call = viewers[viewer]
+    for name, case in MUTATIONS.items():
+        capability = NUMBER_SCOPED[name]
+        for msisdn in LINES:
+            fx = await _fixtures()
+            result = await call(case.query, case.variables(msisdn, fx))
+            codes = [e["code"] for e in result["data"][name]["errors"]]
+            expected = EXPECTED[viewer].get(msisdn)
+            where = (viewer, name, msisdn, codes)
+            if expected is None:
+                assert codes == ["NOT_FOUND"], where
+            elif capability is not None and capability.value not in expected:
+                assert codes == ["FORBIDDEN"], where
+            else:
+                assert not {"FORBIDDEN", "NOT_FOUND"} & set(codes), where
