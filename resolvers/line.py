@@ -53,17 +53,13 @@ async def resolve_transactions(line: Line, args: PageArgs) -> Page[LedgerEntry]:
 
 
 async def resolve_audit_log(line: Line, args: PageArgs) -> Page[AuditEntry]:
-    query = (
-        AuditEntry.filter(line_id=line.id).select_related("actor").order_by("-created_at", "-id")
-    )
+    query = AuditEntry.filter(line_id=line.id).order_by("-created_at", "-id")
     return await paginate(query, args)
 
 
 async def resolve_line_grants(line: Line) -> list[Grant]:
     return list(
-        await Grant.filter(line_id=line.id, revoked_at__isnull=True)
-        .select_related("grantee", "line")
-        .order_by("-created_at")
+        await Grant.filter(line_id=line.id, revoked_at__isnull=True).order_by("-created_at")
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from aiodataloader import DataLoader
 
 from auth.policy import LineAccess, line_access
-from models import Allowance, Contract, Line, LineService, Service, Tariff
+from models import Allowance, Contract, Line, LineService, Service, Tariff, User
 from models.access import AccessLevel
 from models.access.facts import facts_for_lines
 
@@ -34,6 +34,11 @@ class TariffByIdLoader(DataLoader[int, Tariff | None]):
 class ServiceByIdLoader(DataLoader[int, Service | None]):
     async def batch_load_fn(self, keys: list[int]) -> list[Service | None]:
         return _in_key_order(keys, await Service.filter(id__in=keys, archived=False))
+
+
+class UserByIdLoader(DataLoader[int, User | None]):
+    async def batch_load_fn(self, keys: list[int]) -> list[User | None]:
+        return _in_key_order(keys, await User.filter(id__in=keys))
 
 
 class ContractByIdLoader(DataLoader[int, Contract | None]):
@@ -88,6 +93,7 @@ class Loaders:
         self.tariff_by_id = TariffByIdLoader()
         self.service_by_id = ServiceByIdLoader()
         self.contract_by_id = ContractByIdLoader()
+        self.user_by_id = UserByIdLoader()
         self.allowances_by_line_id = AllowancesByLineIdLoader()
         self.line_services_by_line_id = LineServicesByLineIdLoader()
         self.line_by_id = LineByIdLoader()

@@ -78,9 +78,7 @@ async def pending_requests_for_owner(info: Any) -> list[AccessRequest]:
         await AccessRequest.filter(
             line__contract__holder_id=session.user_id,  # type: ignore[attr-defined]
             status=RequestStatus.PENDING,
-        )
-        .select_related("line", "requester")
-        .order_by("-created_at")
+        ).order_by("-created_at")
     )
 
 

@@ -23,18 +23,16 @@ async def resolve_grants_given(info: Any) -> list[Grant]:
         await Grant.filter(
             line__contract__holder_id=session.user_id,  # type: ignore[attr-defined]
             revoked_at__isnull=True,
-        )
-        .select_related("line", "grantee")
-        .order_by("-created_at")
+        ).order_by("-created_at")
     )
 
 
 async def resolve_grants_received(info: Any) -> list[Grant]:
     session = await require_session(info)
     return list(
-        await Grant.filter(grantee_id=session.user_id, revoked_at__isnull=True)  # type: ignore[attr-defined]
-        .select_related("line", "grantee")
-        .order_by("-created_at")
+        await Grant.filter(grantee_id=session.user_id, revoked_at__isnull=True).order_by(  # type: ignore[attr-defined]
+            "-created_at"
+        )
     )
 
 

@@ -40,12 +40,13 @@ class LineGrant:
         return strawberry.ID(to_base64("LineGrant", self.id))  # type: ignore[arg-type]
 
     @strawberry.field(description="The number it is for.")
-    def msisdn(self) -> str:
-        return self.line.msisdn  # type: ignore[attr-defined]
+    async def msisdn(self, info: Info) -> str:
+        line = await info.context.loaders.line_by_id.load(self.line_id)  # type: ignore[attr-defined]
+        return line.msisdn
 
     @strawberry.field(description="Who holds the access.")
-    def grantee(self) -> Person:
-        return self.grantee  # type: ignore[return-value]
+    async def grantee(self, info: Info) -> Person:
+        return await info.context.loaders.user_by_id.load(self.grantee_id)  # type: ignore[attr-defined]
 
 
 @strawberry.type(description="Someone asking for access to a number.")
@@ -64,8 +65,8 @@ class AccessRequest:
         return await request_msisdn_for_viewer(info, self)  # type: ignore[arg-type]
 
     @strawberry.field(description="Who asks.")
-    def requester(self) -> Person:
-        return self.requester  # type: ignore[return-value]
+    async def requester(self, info: Info) -> Person:
+        return await info.context.loaders.user_by_id.load(self.requester_id)  # type: ignore[attr-defined]
 
 
 @strawberry.type(description="One change of access to a line.")
@@ -76,8 +77,10 @@ class AuditEntry:
     details: strawberry.scalars.JSON = strawberry.field(description="Before and after.")
 
     @strawberry.field(description="Who did it; null for consent by SMS code.")
-    def actor(self) -> Person | None:
-        return self.actor  # type: ignore[return-value]
+    async def actor(self, info: Info) -> Person | None:
+        if self.actor_id is None:  # type: ignore[attr-defined]
+            return None
+        return await info.context.loaders.user_by_id.load(self.actor_id)  # type: ignore[attr-defined]
 
 
 def grant_id(raw: Any) -> int | None:

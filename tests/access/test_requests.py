@@ -1,0 +1,157 @@
+"""Asking for access: consent by an SMS code to the number, or the owner's approval."""
+
+import re
+
+import time_machine
+
+from tests.conftest import GQL
+from tests.helpers import login, sms_to
+
+REQUEST = """
+mutation Q($m: String!, $l: AccessLevel!) {
+  requestLineAccess(input: {msisdn: $m, level: $l}) {
+    request { id level status msisdn } errors { code }
+  }
+}
+"""
+CONFIRM = """
+mutation C($id: ID!, $code: String!) {
+  confirmLineAccess(input: {requestId: $id, code: $code}) { grant { msisdn level } errors { code } }
+}
+"""
+RESPOND = """
+mutation R($id: ID!, $a: Boolean!) {
+  respondToAccessRequest(input: {requestId: $id, approve: $a}) {
+    request { status } errors { code }
+  }
+}
+"""
+PENDING = "{ viewer { accessRequests { id msisdn level requester { name } } } }"
+FORBID = """
+mutation F($a: Boolean!) {
+  setAccessRequestsAllowed(input: {allowed: $a}) { allowed errors { code } }
+}
+"""
+SEES = "query S($m: String!) { viewer { line(msisdn: $m) { accessLevel relations } } }"
+
+
+def code_in(message: dict) -> str:
+    match = re.search(r"Код (\d{6})", message["text"])
+    assert match, message
+    return match.group(1)
+
+
+async def ask(gql: GQL, token: str, msisdn: str, level: str = "LIMITED") -> dict:
+    return (await gql(REQUEST, {"m": msisdn, "l": level}, token=token))["data"]["requestLineAccess"]
+
+
+async def test_the_code_sent_to_the_number_proves_consent(gql: GQL, demo, settings) -> None:
+    boris = (await login(gql, "9161112233"))["accessToken"]
+    asked = await ask(gql, boris, "+7 903 123-45-69", "FULL")
+    assert asked["errors"] == []
+    assert asked["request"]["status"] == "PENDING"
+    assert asked["request"]["msisdn"] is None  # the asker is not told anything back
+    (sms,) = sms_to(settings, "9031234569")
+    assert "Борис Петров" in sms["text"]
+    done = await gql(CONFIRM, {"id": asked["request"]["id"], "code": code_in(sms)}, token=boris)
+    assert done["data"]["confirmLineAccess"] == {
+        "grant": {"msisdn": "9031234569", "level": "FULL"},
+        "errors": [],
+    }
+    seen = (await gql(SEES, {"m": "9031234569"}, token=boris))["data"]["viewer"]["line"]
+    assert seen == {"accessLevel": "FULL", "relations": ["DELEGATE"]}
+    replay = await gql(CONFIRM, {"id": asked["request"]["id"], "code": code_in(sms)}, token=boris)
+    assert replay["data"]["confirmLineAccess"]["errors"] == [{"code": "NOT_FOUND"}]
+
+
+async def test_three_wrong_codes_void_the_request(gql: GQL, demo, settings) -> None:
+    boris = (await login(gql, "9161112233"))["accessToken"]
+    asked = await ask(gql, boris, "9031234570")
+    code = code_in(sms_to(settings, "9031234570")[-1])
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(3):
+        result = await gql(CONFIRM, {"id": asked["request"]["id"], "code": wrong}, token=boris)
+        assert result["data"]["confirmLineAccess"]["errors"] == [{"code": "INVALID_INPUT"}]
+    late = await gql(CONFIRM, {"id": asked["request"]["id"], "code": code}, token=boris)
+    assert late["data"]["confirmLineAccess"]["errors"] == [{"code": "INVALID_INPUT"}]
+    assert (await gql(SEES, {"m": "9031234570"}, token=boris))["data"]["viewer"]["line"] is None
+
+
+async def test_the_code_expires_after_fifteen_minutes(gql: GQL, demo, settings) -> None:
+    with time_machine.travel("2026-11-25 12:00:00+00:00", tick=False) as clock:
+        boris = (await login(gql, "9161112233"))["accessToken"]
+        asked = await ask(gql, boris, "9031234570")
+        code = code_in(sms_to(settings, "9031234570")[-1])
+        clock.shift(15 * 60 + 1)
+        boris = (await login(gql, "9161112233"))["accessToken"]
+        late = await gql(CONFIRM, {"id": asked["request"]["id"], "code": code}, token=boris)
+        assert late["data"]["confirmLineAccess"]["errors"] == [{"code": "INVALID_INPUT"}]
+
+
+async def test_someone_elses_request_cannot_be_confirmed(gql: GQL, demo, settings) -> None:
+    boris, galina = [(await login(gql, w))["accessToken"] for w in ("9161112233", "9162223344")]
+    asked = await ask(gql, boris, "9031234570")
+    code = code_in(sms_to(settings, "9031234570")[-1])
+    stolen = await gql(CONFIRM, {"id": asked["request"]["id"], "code": code}, token=galina)
+    assert stolen["data"]["confirmLineAccess"]["errors"] == [{"code": "NOT_FOUND"}]
+
+
+async def test_the_owner_approves_or_refuses_in_their_account(gql: GQL, demo) -> None:
+    anna, boris, galina = [
+        (await login(gql, w))["accessToken"] for w in ("9031234567", "9161112233", "9162223344")
+    ]
+    await ask(gql, boris, "9031234571", "FULL")
+    await ask(gql, galina, "9031234570")
+    pending = (await gql(PENDING, token=anna))["data"]["viewer"]["accessRequests"]
+    by_name = {p["requester"]["name"]: p for p in pending}
+    assert by_name["Борис Петров"]["msisdn"] == "9031234571"
+    # only the holder answers: Galina, a delegate of Masha's line, cannot
+    refused_to_galina = await gql(
+        RESPOND, {"id": by_name["Борис Петров"]["id"], "a": True}, token=galina
+    )
+    assert refused_to_galina["data"]["respondToAccessRequest"]["errors"] == [{"code": "NOT_FOUND"}]
+    yes = await gql(RESPOND, {"id": by_name["Борис Петров"]["id"], "a": True}, token=anna)
+    assert yes["data"]["respondToAccessRequest"] == {
+        "request": {"status": "APPROVED"},
+        "errors": [],
+    }
+    no = await gql(RESPOND, {"id": by_name["Галина Петровна"]["id"], "a": False}, token=anna)
+    assert no["data"]["respondToAccessRequest"]["request"]["status"] == "REJECTED"
+    assert (await gql(SEES, {"m": "9031234571"}, token=boris))["data"]["viewer"]["line"][
+        "accessLevel"
+    ] == "FULL"
+    assert (await gql(SEES, {"m": "9031234570"}, token=galina))["data"]["viewer"]["line"] is None
+    assert (await gql(PENDING, token=anna))["data"]["viewer"]["accessRequests"] == []
+
+
+async def test_forbidden_requests_look_exactly_like_requests_for_no_number(
+    gql: GQL, demo, settings
+) -> None:
+    anna, boris = [(await login(gql, w))["accessToken"] for w in ("9031234567", "9161112233")]
+    forbid = await gql(FORBID, {"a": False}, token=anna)
+    assert forbid["data"]["setAccessRequestsAllowed"] == {"allowed": False, "errors": []}
+    forbidden = await ask(gql, boris, "9031234570")
+    missing = await ask(gql, boris, "9031239999")
+    for answer in (forbidden, missing):
+        answer["request"].pop("id")
+    assert forbidden == missing
+    assert sms_to(settings, "9031234570") == []
+    assert (await gql(PENDING, token=anna))["data"]["viewer"]["accessRequests"] == []
+    # and no code can ever confirm them
+    for code in ("000000", "123456"):
+        tried = await gql(
+            CONFIRM,
+            {"id": (await ask(gql, boris, "9031234570"))["request"]["id"], "code": code},
+            token=boris,
+        )
+        assert tried["data"]["confirmLineAccess"]["errors"] == [{"code": "INVALID_INPUT"}]
+    await gql(FORBID, {"a": True}, token=anna)
+    assert (await ask(gql, boris, "9031234570"))["errors"] == []
+    assert len(sms_to(settings, "9031234570")) == 1
+
+
+async def test_requests_are_throttled_per_asker(gql: GQL, demo) -> None:
+    boris = (await login(gql, "9161112233"))["accessToken"]
+    answers = [await ask(gql, boris, f"90312{n:05d}") for n in range(12)]
+    assert [a["errors"] for a in answers[:10]] == [[]] * 10
+    assert answers[10]["errors"] == [{"code": "RATE_LIMITED"}]

@@ -1,0 +1,103 @@
+"""Boris, trying every id and number he can think of, learns nothing about the family."""
+
+import base64
+
+from models import Line
+from tests.conftest import GQL
+from tests.helpers import login
+
+FAMILY = ["9031234567", "9031234568", "9031234569", "9031234570", "9031234571", "0891234567"]
+NOBODY = ["9031230000", "9035550000", "0891230000"]
+FORMS = ["+7 {a} {b}-{c}-{d}", "8 ({a}) {b}{c}{d}", "7{a}{b}{c}{d}", "{a}{b}{c}{d}"]
+
+
+def forms(msisdn: str) -> list[str]:
+    a, b, c, d = msisdn[:3], msisdn[3:6], msisdn[6:8], msisdn[8:]
+    return [f.format(a=a, b=b, c=c, d=d) for f in FORMS] if msisdn[0] == "9" else [msisdn]
+
+
+def gid(type_name: str, pk: int | str) -> str:
+    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+
+
+MUTATIONS = [
+    'updateLine(input: {msisdn: "%s", label: "mine"}) { errors { code } }',
+    'setPrimaryLine(input: {msisdn: "%s"}) { errors { code } }',
+    'setLineUserAccess(input: {msisdn: "%s", level: FULL}) { errors { code } }',
+    'setMobileNetworkAccess(input: {msisdn: "%s", level: FULL}) { errors { code } }',
+    'grantLineAccess(input: {msisdn: "%s", grantee: "9161112233", level: FULL})'
+    " { errors { code } }",
+]
+
+
+async def test_line_by_number_is_null_for_family_and_for_nobody_alike(gql: GQL, demo) -> None:
+    boris = (await login(gql, "9161112233"))["accessToken"]
+    for msisdn in FAMILY + NOBODY:
+        for typed in forms(msisdn):
+            result = await gql(
+                "query($m: String!) { viewer { line(msisdn: $m) { id } } }",
+                {"m": typed},
+                token=boris,
+            )
+            assert result == {"data": {"viewer": {"line": None}}}, typed
+
+
+async def test_node_and_nodes_with_guessed_ids_are_null(gql: GQL, demo) -> None:
+    boris = (await login(gql, "9161112233"))["accessToken"]
+    family_ids = [line.id for line in await Line.filter(msisdn__in=FAMILY)]
+    guesses = [gid("Line", pk) for pk in [*family_ids, 0, 999, -1, "x"]]
+    for guess in guesses:
+        result = await gql("query($id: ID!) { node(id: $id) { id } }", {"id": guess}, token=boris)
+        assert result == {"data": {"node": None}}, guess
+    many = await gql(
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": guesses}, token=boris
+    )
+    assert many == {"data": {"nodes": [None] * len(guesses)}}
+    anonymous = await gql("query($id: ID!) { node(id: $id) { id } }", {"id": guesses[0]})
+    assert anonymous == {"data": {"node": None}}
+
+
+async def test_his_own_line_list_holds_only_his_number(gql: GQL, demo) -> None:
+    boris = (await login(gql, "9161112233"))["accessToken"]
+    result = await gql(
+        "{ viewer { lines { totalCount edges { node { msisdn } } } "
+        "grantsReceived { msisdn } accessRequests { id } } }",
+        token=boris,
+    )
+    viewer = result["data"]["viewer"]
+    assert viewer["lines"] == {"totalCount": 1, "edges": [{"node": {"msisdn": "9161112233"}}]}
+    assert viewer["grantsReceived"] == []
+    assert viewer["accessRequests"] == []
+
+
+async def test_mutations_on_family_numbers_answer_like_numbers_that_do_not_exist(
+    gql: GQL, demo
+) -> None:
+    boris = (await login(gql, "9161112233"))["accessToken"]
+    for template in MUTATIONS:
+        answers = set()
+        for msisdn in FAMILY + NOBODY:
+            result = await gql("mutation { " + template % msisdn + " }", token=boris)
+            (payload,) = result["data"].values()
+            answers.add(str(payload))
+        assert answers == {"{'errors': [{'code': 'NOT_FOUND'}]}"}, template
+    unchanged = await Line.filter(msisdn__in=FAMILY).values_list("label", flat=True)
+    assert "mine" not in unchanged
+
+
+async def test_guessed_grant_and_request_ids_are_not_found(gql: GQL, demo) -> None:
+    boris = (await login(gql, "9161112233"))["accessToken"]
+    for pk in range(1, 6):
+        revoke = await gql(
+            "mutation($id: ID!) { revokeLineAccess(input: {grantId: $id}) { errors { code } } }",
+            {"id": gid("LineGrant", pk)},
+            token=boris,
+        )
+        assert revoke["data"]["revokeLineAccess"]["errors"] == [{"code": "NOT_FOUND"}]
+        respond = await gql(
+            "mutation($id: ID!) { respondToAccessRequest(input: {requestId: $id,"
+            " approve: true}) { errors { code } } }",
+            {"id": gid("AccessRequest", pk)},
+            token=boris,
+        )
+        assert respond["data"]["respondToAccessRequest"]["errors"] == [{"code": "NOT_FOUND"}]
