@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from i18n.catalog import MESSAGES
+from i18n.http import HTTP_MESSAGES
 from i18n.zxcvbn_ru import ZXCVBN_RU
 
 LANGUAGES = ("en", "ru")
@@ -31,7 +32,7 @@ def negotiate(accept_language: str | None) -> str:
 
 def translate(key: str, language: str, **params: object) -> str:
     """The message for `key` in `language`; unknown keys fall back to English, then the key."""
-    entry = MESSAGES.get(key)
+    entry = MESSAGES.get(key) or HTTP_MESSAGES.get(key.removeprefix("http."))
     if entry is None:
         return key
     template = entry.get(language) or entry[DEFAULT_LANGUAGE]

@@ -36,7 +36,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from config import Settings
-from i18n import DEFAULT_LANGUAGE, negotiate
+from i18n import negotiate, translate
 from resolvers.context import Context
 from schema.errors import present_error
 from web.client import client_address
@@ -47,73 +47,9 @@ JSON = "application/json"
 REQUEST_MEDIA_TYPES = frozenset({JSON, GRAPHQL_RESPONSE_JSON})
 UTF8 = frozenset({"utf-8", "utf8"})
 
-# Request-level messages: the request never reached the schema, so the schema's message
-# catalogue (keyed by error code) has no entry for the detail; codes never change.
-_MESSAGES: dict[str, dict[str, str]] = {
-    "malformed_json": {
-        "en": "The request body is not valid JSON.",
-        "ru": "Тело запроса не является корректным JSON.",
-    },
-    "json_too_deep": {
-        "en": "The request JSON is nested too deeply.",
-        "ru": "В JSON запроса слишком глубокая вложенность.",
-    },
-    "not_an_object": {
-        "en": "The request must be a JSON object with a `query`.",
-        "ru": "Запрос должен быть JSON-объектом с полем `query`.",
-    },
-    "batching": {
-        "en": "Batched requests are not supported; send one operation per request.",
-        "ru": "Пакетные запросы не поддерживаются: отправляйте одну операцию за запрос.",
-    },
-    "missing_query": {
-        "en": "The request has no GraphQL `query`.",
-        "ru": "В запросе нет GraphQL-запроса `query`.",
-    },
-    "not_a_string": {
-        "en": "`{name}` must be a string.",
-        "ru": "`{name}` должен быть строкой.",
-    },
-    "not_a_map": {
-        "en": "`{name}` must be a JSON object.",
-        "ru": "`{name}` должен быть JSON-объектом.",
-    },
-    "unknown_operation": {
-        "en": 'The document has no operation named "{name}".',
-        "ru": "В документе нет операции «{name}».",
-    },
-    "operation_required": {
-        "en": "The document has several operations: name one in `operationName`.",
-        "ru": "В документе несколько операций: укажите нужную в `operationName`.",
-    },
-    "subscription_over_http": {
-        "en": "Subscriptions are served over WebSocket, not plain HTTP.",
-        "ru": "Подписки доступны по WebSocket, а не по обычному HTTP.",
-    },
-    "mutation_over_get": {
-        "en": "Mutations must be sent with POST.",
-        "ru": "Мутации отправляются только методом POST.",
-    },
-    "method": {
-        "en": "Use GET or POST.",
-        "ru": "Используйте метод GET или POST.",
-    },
-    "media_type": {
-        "en": "Send the request body as application/json.",
-        "ru": "Отправьте тело запроса с типом application/json.",
-    },
-    "not_acceptable": {
-        "en": "The response is application/graphql-response+json or application/json; "
-        "the Accept header allows neither.",
-        "ru": "Ответ бывает только application/graphql-response+json или application/json, "
-        "а заголовок Accept не допускает ни одного из них.",
-    },
-}
-
 
 def message(key: str, language: str, **params: object) -> str:
-    entry = _MESSAGES[key]
-    return (entry.get(language) or entry[DEFAULT_LANGUAGE]).format(**params)
+    return translate(f"http.{key}", language, **params)
 
 
 class RequestError(Exception):

@@ -10,7 +10,7 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from i18n import DEFAULT_LANGUAGE, negotiate, translate
+from i18n import negotiate, translate
 from web.graphql import JSON, response_media_type
 from web.logs import request_id_var
 
@@ -18,11 +18,6 @@ log = logging.getLogger("linehub.http")
 
 REQUEST_ID_HEADER = b"x-request-id"
 _SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
-
-_TOO_LARGE = {
-    "en": "The request is larger than {max_bytes} bytes.",
-    "ru": "Запрос больше {max_bytes} байт.",
-}
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -158,13 +153,12 @@ class BodyLimitMiddleware:
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
         language = negotiate(_header(scope, b"accept-language"))
-        template = _TOO_LARGE.get(language) or _TOO_LARGE[DEFAULT_LANGUAGE]
         await send_json_error(
             scope,
             send,
             413,
             {
-                "message": template.format(max_bytes=self.max_bytes),
+                "message": translate("http.too_large", language, max_bytes=self.max_bytes),
                 "extensions": {"code": "QUERY_TOO_LARGE", "maxBytes": self.max_bytes},
             },
         )
