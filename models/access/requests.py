@@ -17,6 +17,8 @@ from models.line import Line
 from models.person import User
 
 CODE_TTL = timedelta(minutes=15)
+# the owner may not open the app within 15 minutes: their answer may come within a week
+OWNER_ANSWER_TTL = timedelta(days=7)
 CODE_TRIES = 3
 
 
@@ -63,7 +65,8 @@ async def confirm(request_id: int, requester_id: int, code: str, actor: Actor) -
 
 async def respond(request: AccessRequest, approve: bool, actor: Actor) -> Grant | None:
     """The owner answers a pending request in their own account."""
-    if request.status is not RequestStatus.PENDING or request.expires_at <= datetime.now(UTC):
+    answerable_until = request.created_at + OWNER_ANSWER_TTL
+    if request.status is not RequestStatus.PENDING or answerable_until <= datetime.now(UTC):
         raise DomainError(ErrorCode.NOT_FOUND, field=["requestId"])
     if approve:
         return await _decide(request, RequestStatus.APPROVED, actor)

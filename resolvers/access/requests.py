@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from auth.policy import Capability
@@ -78,6 +79,7 @@ async def pending_requests_for_owner(info: Any) -> list[AccessRequest]:
         await AccessRequest.filter(
             line__contract__holder_id=session.user_id,  # type: ignore[attr-defined]
             status=RequestStatus.PENDING,
+            created_at__gt=datetime.now(UTC) - requests.OWNER_ANSWER_TTL,
         ).order_by("-created_at")
     )
 

@@ -155,3 +155,21 @@ async def test_requests_are_throttled_per_asker(gql: GQL, demo) -> None:
     answers = [await ask(gql, boris, f"90312{n:05d}") for n in range(12)]
     assert [a["errors"] for a in answers[:10]] == [[]] * 10
     assert answers[10]["errors"] == [{"code": "RATE_LIMITED"}]
+
+
+async def test_the_owner_may_answer_within_a_week_after_the_code_expired(gql: GQL, demo) -> None:
+    with time_machine.travel("2026-11-25 12:00:00+00:00", tick=False) as clock:
+        boris = (await login(gql, "9161112233"))["accessToken"]
+        await ask(gql, boris, "9031234570")
+        await ask(gql, boris, "9031234571")
+        clock.shift(3600)
+        anna = (await login(gql, "9031234567"))["accessToken"]
+        pending = (await gql(PENDING, token=anna))["data"]["viewer"]["accessRequests"]
+        assert len(pending) == 2
+        first = await gql(RESPOND, {"id": pending[0]["id"], "a": True}, token=anna)
+        assert first["data"]["respondToAccessRequest"]["errors"] == []
+        clock.shift(7 * 24 * 3600)
+        anna = (await login(gql, "9031234567"))["accessToken"]
+        assert (await gql(PENDING, token=anna))["data"]["viewer"]["accessRequests"] == []
+        late = await gql(RESPOND, {"id": pending[1]["id"], "a": True}, token=anna)
+        assert late["data"]["respondToAccessRequest"]["errors"] == [{"code": "NOT_FOUND"}]
