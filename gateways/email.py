@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import smtplib
-from datetime import UTC, datetime
 from email.message import EmailMessage
-from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
+
+from gateways.outbox import JsonLinesOutbox
 
 log = logging.getLogger("linehub.email")
 
@@ -25,22 +24,13 @@ class ConsoleEmail:
 
 
 class FileEmail:
+    """One JSON object a line: {to, subject, text, sent_at}."""
+
     def __init__(self, path: str) -> None:
-        self.path = Path(path)
-        self._lock = asyncio.Lock()
+        self.outbox = JsonLinesOutbox(path)
 
     async def send(self, to: str, subject: str, text: str) -> None:
-        line = json.dumps(
-            {"to": to, "subject": subject, "text": text, "sent_at": datetime.now(UTC).isoformat()},
-            ensure_ascii=False,
-        )
-        async with self._lock:
-            await asyncio.to_thread(self._append, line)
-
-    def _append(self, line: str) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as outbox:
-            outbox.write(line + "\n")
+        await self.outbox.append(to=to, subject=subject, text=text)
 
 
 class SmtpEmail:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Protocol
 
 import httpx
+
+from gateways.outbox import JsonLinesOutbox
 
 log = logging.getLogger("linehub.sms")
 
@@ -28,21 +26,10 @@ class FileSms:
     """One JSON object a line: {to, text, sent_at}; tests and developers read it back."""
 
     def __init__(self, path: str) -> None:
-        self.path = Path(path)
-        self._lock = asyncio.Lock()
+        self.outbox = JsonLinesOutbox(path)
 
     async def send(self, to: str, text: str) -> None:
-        line = json.dumps(
-            {"to": to, "text": text, "sent_at": datetime.now(UTC).isoformat()},
-            ensure_ascii=False,
-        )
-        async with self._lock:
-            await asyncio.to_thread(self._append, line)
-
-    def _append(self, line: str) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as outbox:
-            outbox.write(line + "\n")
+        await self.outbox.append(to=to, text=text)
 
 
 class HttpSms:

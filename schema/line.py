@@ -174,10 +174,6 @@ class SetPrimaryLinePayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-async def _as(name: str, work: Any) -> dict[str, Any]:
-    return {name: await work}
-
-
 @strawberry.type
 class LineMutations:
     @strawberry.mutation(description="Label and notifications of a line. Requires MANAGE_LINE.")
@@ -195,11 +191,11 @@ class LineMutations:
             )
             return await line_resolvers.resolve_update_line(info, input.msisdn, changes)
 
-        return await run_payload(info, UpdateLinePayload, _as("line", work()))
+        return await run_payload(info, UpdateLinePayload, work(), "line")
 
     @strawberry.mutation(description="The number shown first in your list.")
     async def set_primary_line(
         self, info: Info, input: SetPrimaryLineInput
     ) -> SetPrimaryLinePayload:
         work = resolve_set_primary_line(info, input.msisdn)
-        return await run_payload(info, SetPrimaryLinePayload, _as("line", work))
+        return await run_payload(info, SetPrimaryLinePayload, work, "line")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from models.errors import DomainError
@@ -11,14 +11,21 @@ from schema.scalars import user_error
 P = TypeVar("P")
 
 
-async def run_payload(info: Any, payload: type[P], work: Awaitable[dict[str, Any]]) -> P:
+Shape = str | Callable[[Any], dict[str, Any]] | None
+
+
+async def run_payload(info: Any, payload: type[P], work: Awaitable[Any], shape: Shape = None) -> P:
     """Await the resolver work; on a DomainError answer `payload(errors=[...])` instead.
+
+    `shape` puts the result into the payload: a field name, or a function returning the
+    payload's fields. Without it the work returns the payload's fields itself (a dict),
+    or nothing when the payload carries only `errors`.
 
     Error-specific fields (LOCKED's `lockedUntil`) are filled from the error's params
     when the payload declares them.
     """
     try:
-        fields = await work
+        result = await work
     except DomainError as error:
         extra = {
             name: value
@@ -26,4 +33,10 @@ async def run_payload(info: Any, payload: type[P], work: Awaitable[dict[str, Any
             if name in getattr(payload, "__annotations__", {})
         }
         return payload(errors=[user_error(error, info.context.language)], **extra)
+    if shape is None:
+        fields: dict[str, Any] = result if isinstance(result, dict) else {}
+    elif isinstance(shape, str):
+        fields = {shape: result}
+    else:
+        fields = shape(result)
     return payload(errors=[], **fields)

@@ -9,7 +9,7 @@ from typing import NewType
 import strawberry
 
 from models.errors import DomainError, ErrorCode
-from models.money import CURRENCY, to_decimal
+from models.money import CURRENCY, to_decimal, to_kopecks
 
 
 def _parse_decimal(value: object) -> PyDecimal:
@@ -33,6 +33,11 @@ DECIMAL_SCALAR = strawberry.scalar(
     parse_value=_parse_decimal,
 )
 SCALAR_MAP = {Decimal: DECIMAL_SCALAR}
+
+
+def optional_kopecks(amount: PyDecimal | None, field: str) -> int | None:
+    """An optional roubles input as kopecks; more than two decimals is INVALID_INPUT."""
+    return None if amount is None else to_kopecks(amount, field=field)
 
 
 ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode", description="Stable error codes.")

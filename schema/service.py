@@ -11,12 +11,12 @@ from strawberry import relay
 from strawberry.types import Info
 
 import models
-from models.money import to_kopecks
 from resolvers.pagination import PageArgs
 from resolvers.service import ServiceFilter as ServiceQuery
 from resolvers.service import resolve_service_catalog
+from schema.node import load_by_int_ids
 from schema.pagination import Connection
-from schema.scalars import Decimal, Money
+from schema.scalars import Decimal, Money, optional_kopecks
 
 ServiceKind = strawberry.enum(models.ServiceKind, description="What a service is for.")
 ChargePeriod = strawberry.enum(models.ChargePeriod, description="How often a service is charged.")
@@ -44,9 +44,7 @@ class ServiceType(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[models.Service | None]:
-        ids = [int(i) for i in node_ids if i.isdigit()]
-        rows = {s.id: s for s in await models.Service.filter(id__in=ids, archived=False)}
-        return [rows.get(int(i)) if i.isdigit() else None for i in node_ids]
+        return await load_by_int_ids(info.context.loaders.service_by_id, node_ids)
 
 
 @strawberry.input(description="Narrow the service catalogue. Every field is optional.")
@@ -69,12 +67,8 @@ class ServiceFilter:
     def to_query(self) -> ServiceQuery:
         return ServiceQuery(
             kind=self.kind,
-            price_min=None
-            if self.price_min is None
-            else to_kopecks(self.price_min, field="priceMin"),
-            price_max=None
-            if self.price_max is None
-            else to_kopecks(self.price_max, field="priceMax"),
+            price_min=optional_kopecks(self.price_min, "priceMin"),
+            price_max=optional_kopecks(self.price_max, "priceMax"),
             subscription=self.subscription,
             free=self.free,
             search=self.search,

@@ -10,12 +10,12 @@ from strawberry import relay
 from strawberry.types import Info
 
 import models
-from models.money import to_kopecks
 from resolvers.pagination import PageArgs
 from resolvers.tariff import TariffFilter as TariffQuery
 from resolvers.tariff import resolve_tariffs
+from schema.node import load_by_int_ids
 from schema.pagination import Connection
-from schema.scalars import Decimal, Money
+from schema.scalars import Decimal, Money, optional_kopecks
 
 TariffKind = strawberry.enum(models.TariffKind, description="What a tariff is for.")
 
@@ -46,9 +46,7 @@ class Tariff(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[models.Tariff | None]:
-        ids = [int(i) for i in node_ids if i.isdigit()]
-        found = {t.id: t for t in await info.context.loaders.tariff_by_id.load_many(ids) if t}
-        return [found.get(int(i)) if i.isdigit() else None for i in node_ids]
+        return await load_by_int_ids(info.context.loaders.tariff_by_id, node_ids)
 
 
 @strawberry.input(description="Narrow the tariff catalogue. Every field is optional.")
@@ -70,12 +68,8 @@ class TariffFilter:
     def to_query(self) -> TariffQuery:
         return TariffQuery(
             kind=self.kind,
-            price_min=None
-            if self.price_min is None
-            else to_kopecks(self.price_min, field="priceMin"),
-            price_max=None
-            if self.price_max is None
-            else to_kopecks(self.price_max, field="priceMax"),
+            price_min=optional_kopecks(self.price_min, "priceMin"),
+            price_max=optional_kopecks(self.price_max, "priceMax"),
             unlimited_data=self.unlimited_data,
             search=self.search,
         )

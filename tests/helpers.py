@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -68,3 +71,31 @@ async def token_for(gql: Any, who: str, password: str = DEMO_PASSWORD) -> str:
     payload = await login(gql, who, password)
     assert payload["errors"] == [], payload
     return payload["accessToken"]
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+async def linehub(database_url: str, *args: str, **env: str) -> tuple[int, str]:
+    """Run the real `linehub` CLI in its own process against the test database."""
+    environ = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "ENV": "test",
+        # cheap hashing: the CLI's own work is under test, not argon2's cost
+        "ARGON2_MEMORY_KIB": "1024",
+        "ARGON2_TIME_COST": "1",
+        **env,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "cli",
+        *args,
+        env=environ,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
+    return process.returncode or 0, output.decode()

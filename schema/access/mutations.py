@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 from strawberry.types import Info
 
@@ -112,10 +110,6 @@ class SetAccessRequestsAllowedPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-async def _as(name: str, work: Any) -> dict[str, Any]:
-    return {name: await work}
-
-
 @strawberry.type
 class AccessMutations:
     @strawberry.mutation(description="Give someone access to your number. Requires MANAGE_ACCESS.")
@@ -125,35 +119,35 @@ class AccessMutations:
         work = grant_resolvers.resolve_grant_line_access(
             info, input.msisdn, input.grantee, input.level
         )
-        return await run_payload(info, GrantLineAccessPayload, _as("grant", work))
+        return await run_payload(info, GrantLineAccessPayload, work, "grant")
 
     @strawberry.mutation(description="Take access back (or give up your own).")
     async def revoke_line_access(
         self, info: Info, input: RevokeLineAccessInput
     ) -> RevokeLineAccessPayload:
         work = grant_resolvers.resolve_revoke_line_access(info, grant_id(input.grant_id))
-        return await run_payload(info, RevokeLineAccessPayload, _as("grant", work))
+        return await run_payload(info, RevokeLineAccessPayload, work, "grant")
 
     @strawberry.mutation(description="Set what a number's own user may do. Requires MANAGE_ACCESS.")
     async def set_line_user_access(
         self, info: Info, input: SetLineUserAccessInput
     ) -> SetLineUserAccessPayload:
         work = grant_resolvers.resolve_set_line_user_access(info, input.msisdn, input.level)
-        return await run_payload(info, SetLineUserAccessPayload, _as("line", work))
+        return await run_payload(info, SetLineUserAccessPayload, work, "line")
 
     @strawberry.mutation(description="What a mobile-network login may do. Requires MANAGE_ACCESS.")
     async def set_mobile_network_access(
         self, info: Info, input: SetMobileNetworkAccessInput
     ) -> SetMobileNetworkAccessPayload:
         work = grant_resolvers.resolve_set_mobile_network_access(info, input.msisdn, input.level)
-        return await run_payload(info, SetMobileNetworkAccessPayload, _as("level", work))
+        return await run_payload(info, SetMobileNetworkAccessPayload, work, "level")
 
     @strawberry.mutation(description="Ask for access: a code goes to that number by SMS.")
     async def request_line_access(
         self, info: Info, input: RequestLineAccessInput
     ) -> RequestLineAccessPayload:
         work = request_resolvers.resolve_request_line_access(info, input.msisdn, input.level)
-        return await run_payload(info, RequestLineAccessPayload, _as("request", work))
+        return await run_payload(info, RequestLineAccessPayload, work, "request")
 
     @strawberry.mutation(description="Enter the code the number received: 3 tries, 15 minutes.")
     async def confirm_line_access(
@@ -162,7 +156,7 @@ class AccessMutations:
         work = request_resolvers.resolve_confirm_line_access(
             info, request_id(input.request_id), input.code
         )
-        return await run_payload(info, ConfirmLineAccessPayload, _as("grant", work))
+        return await run_payload(info, ConfirmLineAccessPayload, work, "grant")
 
     @strawberry.mutation(description="Answer a request for your number. Requires MANAGE_ACCESS.")
     async def respond_to_access_request(
@@ -171,11 +165,11 @@ class AccessMutations:
         work = request_resolvers.resolve_respond_to_access_request(
             info, request_id(input.request_id), input.approve
         )
-        return await run_payload(info, RespondToAccessRequestPayload, _as("request", work))
+        return await run_payload(info, RespondToAccessRequestPayload, work, "request")
 
     @strawberry.mutation(description="Allow or forbid requests for all your numbers.")
     async def set_access_requests_allowed(
         self, info: Info, input: SetAccessRequestsAllowedInput
     ) -> SetAccessRequestsAllowedPayload:
         work = request_resolvers.resolve_set_access_requests_allowed(info, input.allowed)
-        return await run_payload(info, SetAccessRequestsAllowedPayload, _as("allowed", work))
+        return await run_payload(info, SetAccessRequestsAllowedPayload, work, "allowed")

@@ -116,26 +116,18 @@ class ConfirmEmailPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-def _login_fields(info: Info, issued: Any) -> dict[str, Any]:
-    info.context.extra["issued_session_id"] = issued.session.id
-    return {
-        "access_token": issued.access_token,
-        "refresh_token": issued.refresh_token,
-        "session": issued.session,
-    }
+def logged_in(info: Info) -> Any:
+    """Payload fields of a new session; Session.current marks it as the current one."""
 
+    def fields(issued: Any) -> dict[str, Any]:
+        info.context.extra["issued_session_id"] = issued.session.id
+        return {
+            "access_token": issued.access_token,
+            "refresh_token": issued.refresh_token,
+            "session": issued.session,
+        }
 
-async def _logged_in(info: Info, work: Any) -> dict[str, Any]:
-    return _login_fields(info, await work)
-
-
-async def _empty(work: Any) -> dict[str, Any]:
-    await work
-    return {}
-
-
-async def _as(name: str, work: Any) -> dict[str, Any]:
-    return {name: await work}
+    return fields
 
 
 @strawberry.type
@@ -145,28 +137,28 @@ class IdentityMutations:
         self, info: Info, input: RequestPasswordInput
     ) -> RequestPasswordPayload:
         work = password_resolvers.resolve_request_password(info, input.login)
-        return await run_payload(info, RequestPasswordPayload, _empty(work))
+        return await run_payload(info, RequestPasswordPayload, work)
 
     @strawberry.mutation(description="Log in with a temporary or permanent password.")
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         work = login_resolvers.resolve_login(info, input.login, input.password)
-        return await run_payload(info, LoginPayload, _logged_in(info, work))
+        return await run_payload(info, LoginPayload, work, logged_in(info))
 
     @strawberry.mutation(description="Spend a refresh token for a new token pair.")
     async def refresh_session(self, info: Info, input: RefreshSessionInput) -> LoginPayload:
         work = login_resolvers.resolve_refresh_session(info, input.refresh_token)
-        return await run_payload(info, LoginPayload, _logged_in(info, work))
+        return await run_payload(info, LoginPayload, work, logged_in(info))
 
     @strawberry.mutation(description="Log in through the operator's network, no password.")
     async def login_with_mobile_network(
         self, info: Info, input: LoginWithMobileNetworkInput | None = None
     ) -> LoginPayload:
         work = login_resolvers.resolve_login_with_mobile_network(info)
-        return await run_payload(info, LoginPayload, _logged_in(info, work))
+        return await run_payload(info, LoginPayload, work, logged_in(info))
 
     @strawberry.mutation(description="End the current session.")
     async def logout(self, info: Info) -> LogoutPayload:
-        return await run_payload(info, LogoutPayload, _empty(login_resolvers.resolve_logout(info)))
+        return await run_payload(info, LogoutPayload, login_resolvers.resolve_logout(info))
 
     @strawberry.mutation(description="End one of your sessions.")
     async def revoke_session(self, info: Info, input: RevokeSessionInput) -> RevokeSessionPayload:
@@ -175,12 +167,12 @@ class IdentityMutations:
         except Exception:
             node_id = ""
         work = session_resolvers.resolve_revoke_session(info, node_id)
-        return await run_payload(info, RevokeSessionPayload, _as("session", work))
+        return await run_payload(info, RevokeSessionPayload, work, "session")
 
     @strawberry.mutation(description="Set the first permanent password after a temporary one.")
     async def set_password(self, info: Info, input: SetPasswordInput) -> SetPasswordPayload:
         work = password_resolvers.resolve_set_password(info, input.password, input.password_repeat)
-        return await run_payload(info, SetPasswordPayload, _as("session", work))
+        return await run_payload(info, SetPasswordPayload, work, "session")
 
     @strawberry.mutation(description="Change the permanent password; ends all other sessions.")
     async def change_password(
@@ -189,16 +181,16 @@ class IdentityMutations:
         work = password_resolvers.resolve_change_password(
             info, input.old_password, input.new_password, input.new_password_repeat
         )
-        return await run_payload(info, ChangePasswordPayload, _as("session", work))
+        return await run_payload(info, ChangePasswordPayload, work, "session")
 
     @strawberry.mutation(description="Set alias, display name or recovery e-mail.")
     async def update_profile(self, info: Info, input: UpdateProfileInput) -> UpdateProfilePayload:
         work = profile_resolvers.resolve_update_profile(
             info, alias=input.alias, name=input.name, email=input.email
         )
-        return await run_payload(info, UpdateProfilePayload, _as("user", work))
+        return await run_payload(info, UpdateProfilePayload, work, "user")
 
     @strawberry.mutation(description="Confirm the recovery e-mail with the mailed code.")
     async def confirm_email(self, info: Info, input: ConfirmEmailInput) -> ConfirmEmailPayload:
         work = profile_resolvers.resolve_confirm_email(info, input.code)
-        return await run_payload(info, ConfirmEmailPayload, _as("user", work))
+        return await run_payload(info, ConfirmEmailPayload, work, "user")

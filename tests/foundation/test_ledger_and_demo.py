@@ -1,8 +1,6 @@
 """Money is exact and every change of a balance is a ledger row in the same transaction."""
 
 import asyncio
-import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +8,7 @@ import pytest
 from models import EntryKind, LedgerEntry, Line, post_entry
 from models.errors import DomainError
 from models.money import to_decimal, to_kopecks
+from tests.helpers import linehub
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,28 +55,6 @@ async def test_float_amounts_are_refused(demo) -> None:
     line = await Line.get(msisdn="9031234568")
     with pytest.raises(TypeError):
         await post_entry(line.id, 1.5, EntryKind.TOP_UP)  # type: ignore[arg-type]
-
-
-async def linehub(database_url: str, *args: str) -> tuple[int, str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "ENV": "test",
-        "ARGON2_MEMORY_KIB": "1024",
-        "ARGON2_TIME_COST": "1",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "cli",
-        *args,
-        env=env,
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
-    return process.returncode or 0, output.decode()
 
 
 async def test_demo_refuses_to_load_twice_and_reset_starts_over(database_url: str) -> None:

@@ -1,40 +1,18 @@
 """The committed SDL and the committed migrations both match the code."""
 
-import asyncio
-import os
-import sys
-from pathlib import Path
 
 from tortoise import Tortoise, connections
 
 from config import Settings
 from models import APP_LABEL
 from schema import build_schema
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import ROOT, linehub
 
 
 def test_schema_graphql_is_the_schema_the_code_builds() -> None:
     committed = (ROOT / "schema.graphql").read_text(encoding="utf-8")
     built = build_schema(Settings(env="test")).as_str() + "\n"
     assert committed == built, "schema.graphql is stale: run `make schema` and commit it"
-
-
-async def linehub(database_url: str, *args: str) -> tuple[int, str]:
-    """Run the real CLI in its own process against the test database."""
-    env = {**os.environ, "DATABASE_URL": database_url, "ENV": "test"}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "cli",
-        *args,
-        env=env,
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
-    return process.returncode or 0, output.decode()
 
 
 async def test_the_migrations_describe_exactly_the_models(database_url: str) -> None:
