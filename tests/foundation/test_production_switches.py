@@ -1,0 +1,47 @@
+"""Introspection, "did you mean" suggestions and GraphiQL are switchable, off in production."""
+
+import dataclasses
+
+import pytest
+
+INTROSPECTION = "{ __schema { queryType { name } } }"
+TYPO = "{ tarifs(first: 1) { totalCount } }"
+
+
+@pytest.fixture
+def production(settings):
+    return dataclasses.replace(
+        settings, env="production", graphiql=False, introspection=False, suggestions=False
+    )
+
+
+async def test_development_answers_introspection_and_suggests(gql, client) -> None:
+    assert (await gql(INTROSPECTION))["data"]["__schema"]["queryType"]["name"] == "Query"
+    typo = await gql(TYPO)
+    assert "Did you mean" in typo["errors"][0]["message"]
+    page = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert "GraphiQL" in page.text
+
+
+async def test_production_refuses_introspection_and_hides_suggestions(make_gql, production) -> None:
+    gql = make_gql(production)
+    refused = await gql(INTROSPECTION)
+    assert "data" not in refused or refused["data"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "introspection" in refused["errors"][0]["message"].lower()
+    typo = await gql(TYPO)
+    assert "Did you mean" not in typo["errors"][0]["message"]
+    # the public catalogue still works
+    assert "errors" not in await gql("{ tariffs(first: 1) { totalCount } }")
+
+
+async def test_production_serves_no_graphiql(production) -> None:
+    import httpx
+
+    from app import create_app
+
+    app = create_app(production, manage_database=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        page = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert "GraphiQL" not in page.text
