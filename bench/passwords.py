@@ -1,0 +1,41 @@
+"""argon2id cost with the production parameters, measured through `auth.passwords.Hasher`.
+
+Every login pays one verify and every password change one hash, each in a worker thread;
+the time here (thread hop included) is what a request waits and what bounds logins per
+core. The test suite uses cheap parameters, so this is the only place the real ones run.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from auth.passwords import Hasher
+from bench.core import Stopwatch, Table, median, ms, p95, scenario
+from config import Argon2Params
+
+if TYPE_CHECKING:
+    from bench.env import BenchEnv
+
+RUNS = 20
+PASSWORD = "correct horse battery staple"  # noqa: S105 - a sample input, not a credential
+
+
+@scenario("argon2id", "hash and verify time with the production parameters")
+async def argon2id(env: BenchEnv) -> Table:
+    params = Argon2Params()  # the production defaults, not the bench app's cheap ones
+    hasher = Hasher(params)  # its constructor hashes once (the dummy): a warm-up too
+    hashing, verifying = Stopwatch(), Stopwatch()
+    stored = await hasher.hash(PASSWORD)
+    for _ in range(RUNS):
+        await hashing.time(lambda: hasher.hash(PASSWORD))
+        await verifying.time(lambda: hasher.verify(stored, PASSWORD))
+    table = Table(
+        f"argon2id: time_cost={params.time_cost}, memory={params.memory_cost // 1024} MiB, "
+        f"parallelism={params.parallelism}",
+        ["operation", "runs", "median ms", "p95 ms", "one at a time /s"],
+    )
+    for name, watch in (("hash", hashing), ("verify", verifying)):
+        mid = median(watch.samples)
+        table.add(name, RUNS, ms(mid), ms(p95(watch.samples)), 1 / mid)
+    table.notes.append("one at a time /s = 1 / median; each call may use `parallelism` threads")
+    return table
