@@ -11,10 +11,11 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from tortoise import Tortoise, connections
 
 from auth.services import AuthServices
+from auth.social import SocialLogin
 from config import Settings
 from models import tortoise_config
 from schema import build_schema
@@ -22,6 +23,14 @@ from web.graphql import GraphQLView
 from web.logs import configure_logging
 from web.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from web.network import ussd
+from web.social import (
+    DEV_LANDING,
+    DEV_MOUNT,
+    dev_landing,
+    dev_provider_app,
+    social_callback,
+    with_dev_provider,
+)
 
 log = logging.getLogger("linehub")
 
@@ -43,6 +52,7 @@ async def readyz(_: Request) -> JSONResponse:
 def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:
     """Build the app for `settings`. Tests that own the database pass manage_database=False."""
     settings.check()
+    settings = with_dev_provider(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -53,6 +63,13 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
                 config=tortoise_config(settings.database_url), _enable_global_fallback=True
             )
         log.info("linehub started (env=%s)", settings.env)
+        if settings.social_dev_provider:
+            log.warning(
+                "dev OpenID Connect provider at %s%s: logs anyone in without a password; "
+                "development only, one worker only",
+                settings.public_url,
+                DEV_MOUNT,
+            )
         try:
             yield
         finally:
@@ -63,16 +80,24 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             log.info("linehub stopped: database connections closed")
 
     auth = AuthServices.from_settings(settings)
+    social = SocialLogin.from_settings(settings)
     graphql = GraphQLView(build_schema(settings), settings)
+    routes: list[BaseRoute] = [
+        # no `methods=`: the view answers other methods itself, with a JSON 405
+        Route("/graphql", graphql),
+        WebSocketRoute("/graphql", graphql),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/network/ussd", ussd, methods=["POST"]),
+        Route("/auth/social/{provider}/callback", social_callback, methods=["GET"]),
+    ]
+    if settings.social_dev_provider:
+        routes += [
+            Route(DEV_LANDING, dev_landing, methods=["GET"]),
+            Mount(DEV_MOUNT, dev_provider_app(settings)),
+        ]
     app = Starlette(
-        routes=[
-            # no `methods=`: the view answers other methods itself, with a JSON 405
-            Route("/graphql", graphql),
-            WebSocketRoute("/graphql", graphql),
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-            Route("/network/ussd", ussd, methods=["POST"]),
-        ],
+        routes=routes,
         middleware=[
             Middleware(RequestIdMiddleware),
             Middleware(BodyLimitMiddleware, max_bytes=settings.limits.max_body_bytes),
@@ -81,6 +106,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     )
     app.state.settings = settings
     app.state.auth = auth
+    app.state.social = social
     return app
 
 

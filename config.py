@@ -120,6 +120,10 @@ class Settings:
             )
         if self.production and len(self.secret_key) < 32:
             raise ConfigError("SECRET_KEY must be at least 32 characters in production")
+        if self.production and self.social_dev_provider:
+            raise ConfigError(
+                "SOCIAL_DEV_PROVIDER logs anyone in without a password: never in production"
+            )
         if self.sms_backend not in {"console", "file", "http"}:
             raise ConfigError("SMS_BACKEND must be console, file or http")
         if self.sms_backend == "http" and not self.sms_http_url:
@@ -213,7 +217,8 @@ def _social_providers(environ: Mapping[str, str]) -> tuple[SocialProviderConfig,
                 authorize_url=get("AUTHORIZE_URL"),
                 token_url=get("TOKEN_URL"),
                 userinfo_url=get("USERINFO_URL"),
-                scope=get("SCOPE") or ("openid" if get("METADATA_URL") else ""),
+                # an ID token alone carries no display name: ask for the profile too
+                scope=get("SCOPE") or ("openid profile" if get("METADATA_URL") else ""),
                 name_en=get("NAME_EN"),
                 name_ru=get("NAME_RU"),
             )

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
+from auth.lookup import find_user
 from auth.passwords import Hasher
 from cli import demo_data as data
 from cli.db import ensure_sqlite_dir, wipe_all
@@ -29,6 +30,9 @@ from models import (
 )
 from models.access.audit import Actor
 from models.access.grants import grant
+from models.errors import DomainError
+from models.social import bind_identity
+from web.social import DEV_PROVIDER_ID, DEV_USERS, dev_issuer, dev_landing_uri
 
 DEMO_MARKER_MSISDN = "9031234567"
 
@@ -152,6 +156,7 @@ async def load_demo_command(settings: Settings, *, reset: bool, if_empty: bool) 
         elif not await database_is_empty():
             if if_empty:
                 print("linehub demo: the database has data, leaving it as it is")
+                await bind_dev_accounts(settings)
                 return 0
             print(
                 "linehub demo: the database already has data; run `linehub demo --reset` "
@@ -161,6 +166,42 @@ async def load_demo_command(settings: Settings, *, reset: bool, if_empty: bool) 
             return 1
         await load_demo(settings)
         print(f"linehub demo: loaded; log in as {DEMO_MARKER_MSISDN} / {settings.demo_password}")
+        await bind_dev_accounts(settings)
         return 0
     finally:
         await Tortoise.close_connections()
+
+
+# Anna's dev provider account is bound, so "log in with the dev provider" works at once;
+# Boris's is not, so binding (and NOT_BOUND before it) can be tried with him.
+DEV_BOUND = {"anna": DEMO_MARKER_MSISDN}
+
+
+async def bind_dev_accounts(settings: Settings) -> None:
+    """With SOCIAL_DEV_PROVIDER=1: bind Anna's dev provider account and say how to use it.
+
+    Also on a database that already has the demo (`make run` runs `demo --if-empty`), so
+    turning the dev provider on later needs no reset; binding twice changes nothing.
+    """
+    if not settings.social_dev_provider:
+        return
+    names = {user.subject: user.name for user in DEV_USERS}
+    for subject, msisdn in DEV_BOUND.items():
+        person = await find_user(msisdn)
+        if person is None:
+            continue
+        try:
+            await bind_identity(
+                person.id, DEV_PROVIDER_ID, dev_issuer(settings), subject, names.get(subject)
+            )
+        except DomainError:  # bound to someone else by hand: theirs to keep
+            continue
+    subjects = ", ".join(user.subject for user in DEV_USERS)
+    print(
+        f"linehub demo: social login through the dev provider at {dev_issuer(settings)}\n"
+        f'  provider "{DEV_PROVIDER_ID}", accounts {subjects} (pick one on its page)\n'
+        f"  redirectUri {dev_landing_uri(settings)} shows the one-time code"
+        " (or add your app's URI to SOCIAL_REDIRECT_URIS)\n"
+        '  "anna" is bound to Anna: startSocialLogin(input: {provider: "dev", redirectUri: ...})\n'
+        '  "boris" is not: log in as 9161112233, then startSocialBinding to bind it'
+    )

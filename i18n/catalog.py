@@ -121,4 +121,52 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The name must be 1 to 200 characters long.",
         "ru": "Имя должно содержать от 1 до 200 символов.",
     },
+    # social login
+    "IDENTITY_IN_USE": {
+        "en": "This account is already bound to another person.",
+        "ru": "Этот аккаунт уже привязан к другому человеку.",
+    },
+    "NOT_BOUND": {
+        "en": "This account is not bound to any login. Log in another way and bind it first.",
+        "ru": "Этот аккаунт не привязан ни к одному входу. Войдите иначе и сначала привяжите его.",
+    },
+    "unknown_provider": {
+        "en": "There is no such login provider.",
+        "ru": "Такого способа входа нет.",
+    },
+    "redirect_uri_not_registered": {
+        "en": "This redirect URI is not registered.",
+        "ru": "Этот адрес возврата не зарегистрирован.",
+    },
+    "app_state_length": {
+        "en": "The state must be 1 to 200 characters long.",
+        "ru": "Параметр state должен содержать от 1 до 200 символов.",
+    },
+    "provider_unavailable": {
+        "en": "The login provider is not available right now. Try again later.",
+        "ru": "Сервис входа сейчас недоступен. Попробуйте позже.",
+    },
+    "invalid_social_code": {
+        "en": "The login code is wrong, used or expired. Start again.",
+        "ru": "Код входа неверен, уже использован или устарел. Начните заново.",
+    },
+    "social_needs_full_session": {
+        "en": "A limited session cannot change how you log in. Log in with your password.",
+        "ru": "Сеанс с ограниченным доступом не может менять способы входа. Войдите с паролем.",
+    },
+    "social_callback_title": {"en": "Login", "ru": "Вход"},
+    "social_callback_unknown": {
+        "en": "This login link is not valid. Go back to the app and start again.",
+        "ru": "Эта ссылка для входа недействительна. Вернитесь в приложение и начните заново.",
+    },
+    "social_dev_code": {
+        "en": "The provider sent you back with a one-time code. Exchange it within two "
+        "minutes (with the binder's token for a binding):",
+        "ru": "Провайдер вернул одноразовый код. Обменяйте его в течение двух минут "
+        "(для привязки — с токеном того, кто её начал):",
+    },
+    "social_dev_error": {
+        "en": "The flow ended with the error",
+        "ru": "Вход завершился ошибкой",
+    },
 }

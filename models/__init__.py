@@ -31,6 +31,7 @@ from models.identity import (
 from models.line import DeviceKind, Line, LineStatus
 from models.person import User
 from models.service import ChargePeriod, LineService, Service, ServiceKind
+from models.social import SocialAttempt, SocialIdentity, SocialLoginCode, SocialPurpose
 from models.tariff import Tariff, TariffKind
 
 APP_LABEL = "linehub"
@@ -64,6 +65,10 @@ __all__ = [
     "Service",
     "ServiceKind",
     "Session",
+    "SocialAttempt",
+    "SocialIdentity",
+    "SocialLoginCode",
+    "SocialPurpose",
     "Tariff",
     "TariffKind",
     "TemporaryPassword",

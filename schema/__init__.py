@@ -14,6 +14,7 @@ from config import Settings
 from schema.access.mutations import AccessMutations
 from schema.errors import ErrorPresenter
 from schema.identity import IdentityMutations
+from schema.identity.social import SocialMutations, SocialQueries
 from schema.limits import QueryLimitsExtension
 from schema.line import LineMutations
 from schema.node import NodeQueries
@@ -22,8 +23,12 @@ from schema.service import ServiceQueries
 from schema.tariff import TariffQueries
 from schema.viewer import ViewerQueries
 
-Query = merge_types("Query", (ViewerQueries, NodeQueries, TariffQueries, ServiceQueries))
-Mutation = merge_types("Mutation", (IdentityMutations, AccessMutations, LineMutations))
+Query = merge_types(
+    "Query", (ViewerQueries, NodeQueries, TariffQueries, ServiceQueries, SocialQueries)
+)
+Mutation = merge_types(
+    "Mutation", (IdentityMutations, SocialMutations, AccessMutations, LineMutations)
+)
 
 
 class LinehubSchema(strawberry.Schema):

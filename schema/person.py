@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
 import models
+from resolvers.identity.social import resolve_social_identities
 from resolvers.person import resolve_login, resolve_pending_email
+
+if TYPE_CHECKING:
+    from schema.identity.social import SocialIdentity
+
+# lazy: schema.identity.social needs User for its payloads
+SocialIdentityRef = Annotated["SocialIdentity", strawberry.lazy("schema.identity.social")]
 
 
 @strawberry.type(description="A person with a linehub login.")
@@ -26,6 +33,10 @@ class User(relay.Node):
     @strawberry.field(description="An e-mail waiting for its confirmation code.")
     async def pending_email(self) -> str | None:
         return await resolve_pending_email(self)  # type: ignore[arg-type]
+
+    @strawberry.field(description="Provider accounts you can log in with; yours only.")
+    async def social_identities(self, info: Info) -> list[SocialIdentityRef]:
+        return await resolve_social_identities(info, self)  # type: ignore[arg-type, return-value]
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: Info) -> bool:

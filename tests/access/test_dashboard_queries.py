@@ -40,8 +40,11 @@ async def grow_family(to: int) -> None:
     have = await Line.filter(contract__holder_id=contract.holder_id).count()  # type: ignore[attr-defined]
     for n in range(to - have):
         line = await Line.create(
-            msisdn=f"90355{n:05d}", contract=contract, device_kind=DeviceKind.PHONE,
-            tariff=tariff, label=f"SIM {n}",
+            msisdn=f"90355{n:05d}",
+            contract=contract,
+            device_kind=DeviceKind.PHONE,
+            tariff=tariff,
+            label=f"SIM {n}",
         )
         await post_entry(line.id, 100_00, EntryKind.TOP_UP)
         for service in services:

@@ -63,5 +63,13 @@ def test_social_providers_are_read_from_their_blocks() -> None:
         env_file=None,
     )
     assert [p.id for p in settings.social_providers] == ["google", "vk"]
-    assert settings.social_providers[0].scope == "openid"
+    assert settings.social_providers[0].scope == "openid profile"
     assert settings.social_redirect_uris == ("https://app.example/cb", "linehub://cb")
+
+
+def test_the_dev_social_provider_is_refused_in_production() -> None:
+    with pytest.raises(ConfigError, match="SOCIAL_DEV_PROVIDER"):
+        Settings.from_env(
+            {"ENV": "production", "SECRET_KEY": "p" * 40, "SOCIAL_DEV_PROVIDER": "1"},
+            env_file=None,
+        )

@@ -1,6 +1,5 @@
 """The committed SDL and the committed migrations both match the code."""
 
-
 from tortoise import Tortoise, connections
 
 from config import Settings

@@ -1,0 +1,127 @@
+"""socialProviders, startSocialLogin, startSocialBinding, completeSocialLogin,
+unbindSocialIdentity, and a person's bound identities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from auth.social import Completed, Provider, SocialLogin
+from models import Session, SocialIdentity, SocialPurpose, User
+from models.access import AccessLevel
+from models.errors import DomainError, ErrorCode
+from models.social import unbind_identity
+from resolvers.guard import require_session
+
+UNCONFIGURED = "unconfigured"
+
+
+@dataclass(frozen=True)
+class ProviderInfo:
+    """A provider as the API shows it; `kind` is oidc, oauth2, or unconfigured for an
+    account bound at a provider that has since been removed from the configuration."""
+
+    id: str
+    kind: str
+    name_en: str
+    name_ru: str
+
+    @classmethod
+    def of(cls, provider: Provider) -> ProviderInfo:
+        return cls(provider.id, provider.kind, provider.name_en, provider.name_ru)
+
+
+def social(info: Any) -> SocialLogin:
+    """The app's social login service (built once per app, like `AuthServices`)."""
+    return info.context.request.app.state.social
+
+
+async def _full_session(info: Any) -> Session:
+    """Binding and unbinding change how one can log in: a LIMITED mobile-network session
+    must not add a way in that opens FULL sessions."""
+    session = await require_session(info)
+    if session.access_cap != AccessLevel.FULL:
+        raise DomainError(ErrorCode.FORBIDDEN, "social_needs_full_session")
+    return session
+
+
+def resolve_social_providers(info: Any) -> list[ProviderInfo]:
+    return [ProviderInfo.of(p) for p in social(info).providers]
+
+
+async def resolve_start_social_login(
+    info: Any, provider: str, redirect_uri: str, state: str | None
+) -> str:
+    ctx = info.context
+    return await social(info).start(
+        provider,
+        redirect_uri,
+        purpose=SocialPurpose.LOGIN,
+        user_id=None,
+        app_state=state,
+        throttle=ctx.auth.throttle,
+        client_ip=ctx.client_ip,
+    )
+
+
+async def resolve_start_social_binding(
+    info: Any, provider: str, redirect_uri: str, state: str | None
+) -> str:
+    session = await _full_session(info)
+    ctx = info.context
+    return await social(info).start(
+        provider,
+        redirect_uri,
+        purpose=SocialPurpose.BIND,
+        user_id=session.user_id,  # type: ignore[attr-defined]
+        app_state=state,
+        throttle=ctx.auth.throttle,
+        client_ip=ctx.client_ip,
+    )
+
+
+async def resolve_complete_social_login(info: Any, code: str) -> Completed:
+    ctx = info.context
+    # asked for only by a binding code: a login must work whatever token came along
+    return await social(info).complete(
+        code, lambda: require_session(info), ctx.client, ctx.auth.tokens
+    )
+
+
+async def resolve_unbind_social_identity(info: Any, identity_id: str) -> User:
+    session = await _full_session(info)
+    try:
+        key = int(identity_id)
+    except ValueError:
+        raise DomainError(ErrorCode.NOT_FOUND, field=["identityId"]) from None
+    await unbind_identity(session.user_id, key)  # type: ignore[attr-defined]
+    return session.user  # type: ignore[attr-defined]
+
+
+async def resolve_social_identities(info: Any, user: User) -> list[SocialIdentity]:
+    """Only one's own bound accounts are shown; anyone else's list is empty."""
+    session = await info.context.current_session()
+    if session is None or session.user_id != user.id:  # type: ignore[attr-defined]
+        return []
+    return list(await SocialIdentity.filter(user_id=user.id).order_by("bound_at", "id"))
+
+
+async def social_identities_by_ids(info: Any, ids: list[str]) -> list[SocialIdentity | None]:
+    """node(id) for bound identities: only the viewer's own are visible."""
+    session = await info.context.current_session()
+    if session is None or session.must_set_password:
+        return [None for _ in ids]
+    wanted = [int(raw) for raw in ids if raw.isdigit()]
+    rows = {
+        str(row.id): row
+        for row in await SocialIdentity.filter(id__in=wanted, user_id=session.user_id)  # type: ignore[attr-defined]
+    }
+    return [rows.get(raw) for raw in ids]
+
+
+def provider_for(info: Any, identity: SocialIdentity) -> ProviderInfo:
+    """The configured provider of a bound identity, or a stand-in once unconfigured."""
+    provider = social(info).providers.get(identity.provider)
+    if provider is None:
+        return ProviderInfo(identity.provider, UNCONFIGURED, identity.provider, identity.provider)
+    return ProviderInfo.of(provider)
