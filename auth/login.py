@@ -46,7 +46,7 @@ async def password_login(
     if credential.locked_until and credential.locked_until > _now():
         raise locked(credential.locked_until)
 
-    waiting = await temporary.active_temporary(user.id)
+    waiting = await temporary.reserve_try(await temporary.active_temporary(user.id))
     permanent = None if credential.permanent_disabled else credential.password_hash
     # always two verifications: which of them could succeed must not show in the timing
     temporary_ok = await svc.hasher.verify(waiting.password_hash if waiting else None, password)
@@ -58,10 +58,12 @@ async def password_login(
             user, AuthMethod.TEMPORARY_PASSWORD, client, svc.tokens, must_set_password=True
         )
     if permanent_ok:
+        if waiting is not None:
+            await temporary.give_back_try(waiting)
         await _succeed(user)
         return await open_session(user, AuthMethod.PASSWORD, client, svc.tokens)
     if waiting is not None:
-        await temporary.count_wrong_try(waiting)
+        await temporary.void_if_spent(waiting)
     await record_failure(user)
     raise DomainError(ErrorCode.INVALID_CREDENTIALS)
 

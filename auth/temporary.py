@@ -95,9 +95,26 @@ async def consume(temporary: TemporaryPassword) -> bool:
     )
 
 
-async def count_wrong_try(temporary: TemporaryPassword) -> None:
-    """A wrong try on a waiting temporary password; the third voids it."""
-    await TemporaryPassword.filter(id=temporary.id).update(attempts=F("attempts") + 1)
+async def reserve_try(temporary: TemporaryPassword | None) -> TemporaryPassword | None:
+    """Spend one of its three tries before the password is checked, in one conditional
+    UPDATE: parallel guesses cannot all see "tries left". None when none are left."""
+    if temporary is None:
+        return None
+    reserved = await TemporaryPassword.filter(
+        id=temporary.id, used_at__isnull=True, voided_at__isnull=True, attempts__lt=MAX_TRIES
+    ).update(attempts=F("attempts") + 1)
+    return temporary if reserved else None
+
+
+async def give_back_try(temporary: TemporaryPassword) -> None:
+    """The person logged in with their permanent password: this try was not a guess."""
+    await TemporaryPassword.filter(id=temporary.id, attempts__gt=0).update(
+        attempts=F("attempts") - 1
+    )
+
+
+async def void_if_spent(temporary: TemporaryPassword) -> None:
+    """A wrong try: the third one voids it."""
     await TemporaryPassword.filter(id=temporary.id, attempts__gte=MAX_TRIES).update(
         voided_at=datetime.now(UTC)
     )

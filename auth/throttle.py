@@ -31,6 +31,8 @@ PASSWORD_REQUESTS_PER_NUMBER = (
 PASSWORD_REQUESTS_PER_CLIENT = (Limit("pwreq-client-hour", 30, 3600),)
 LOGINS_PER_CLIENT = (Limit("login-client-15m", 100, 15 * 60),)
 ACCESS_REQUESTS_PER_USER = (Limit("accessreq-user-hour", 10, 3600),)
+CONFIRMS_PER_USER = (Limit("confirm-user-hour", 30, 3600),)
+EMAIL_CHANGES_PER_USER = (Limit("email-user-hour", 5, 3600),)
 
 
 class Throttle(Protocol):

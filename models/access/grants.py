@@ -23,6 +23,8 @@ async def grant(line: Line, grantee: User, level: AccessLevel, actor: Actor) -> 
     if grantee.id in (holder_id, line.user_id):  # type: ignore[attr-defined]
         raise DomainError(ErrorCode.INVALID_INPUT, "grantee_has_access", field=["grantee"])
     async with in_transaction() as conn:
+        # locking the line serialises every grant on it: no two active grants per person
+        await Line.filter(id=line.id).using_db(conn).select_for_update().first()
         existing = (
             await Grant.filter(line_id=line.id, grantee_id=grantee.id, revoked_at__isnull=True)
             .using_db(conn)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from tortoise.expressions import F
@@ -12,6 +13,7 @@ from tortoise.transactions import in_transaction
 
 from models.access import AccessLevel, AccessRequest, AuditAction, Grant, RequestStatus
 from models.access.audit import Actor, record
+from models.contract import Contract
 from models.errors import DomainError, ErrorCode
 from models.line import Line
 from models.person import User
@@ -26,23 +28,41 @@ def _code_hash(request_id_salt: str, code: str) -> str:
     return hashlib.sha256(f"{request_id_salt}:{code}".encode()).hexdigest()
 
 
-async def open_request(
-    requester: User, line: Line | None, level: AccessLevel
-) -> tuple[AccessRequest, str]:
-    """Store a request and return it with its 6-digit code (to be sent to the number).
+@dataclass(frozen=True)
+class Asked:
+    """A stored request and, when consent by SMS is possible, the code and where it goes."""
 
-    `line=None` makes a decoy: stored and answered like a real one, never confirmable.
+    request: AccessRequest
+    sms_to: str | None = None
+    code: str | None = None
+
+
+async def ask(requester: User, line: Line | None, level: AccessLevel) -> Asked:
+    """Open a request for `line` (contract and holder loaded), or a decoy.
+
+    - A number that does not exist, or whose owner forbids requests, gets a decoy:
+      stored and answered like a real one, never confirmable, shown to nobody.
+    - The holder and the line's own user already have their access: nothing to ask.
+    - Consent by SMS code needs a person whose own number it is; a tablet's or a modem's
+      SIM consents to nothing, so such requests wait for the owner's answer.
     """
+    if line is not None and requester.id in (line.contract.holder_id, line.user_id):  # type: ignore[attr-defined]
+        raise DomainError(ErrorCode.INVALID_INPUT, "already_has_access", field=["msisdn"])
+    real = line is not None and line.contract.holder.access_requests_allowed  # type: ignore[attr-defined]
     code = f"{secrets.randbelow(10**6):06d}"
     salt = secrets.token_hex(8)
+    by_sms = real and line is not None and line.user_id is not None  # type: ignore[attr-defined]
     request = await AccessRequest.create(
         requester=requester,
-        line=line,
+        line=line if real else None,
         level=level,
-        code_hash=f"{salt}${_code_hash(salt, code)}",
+        # without an SMS nobody holds the code: store one that no input can match
+        code_hash=f"{salt}${_code_hash(salt, code)}" if by_sms else f"{salt}$-",
         expires_at=datetime.now(UTC) + CODE_TTL,
     )
-    return request, code
+    if by_sms and line is not None:
+        return Asked(request, sms_to=line.msisdn, code=code)
+    return Asked(request)
 
 
 def _code_matches(stored: str, code: str) -> bool:
@@ -51,14 +71,21 @@ def _code_matches(stored: str, code: str) -> bool:
 
 
 async def confirm(request_id: int, requester_id: int, code: str, actor: Actor) -> Grant:
-    """The requester enters the code the number received: consent, so a grant."""
+    """The requester enters the code the number received: consent, so a grant.
+
+    A try is spent with one conditional UPDATE before the code is compared, so a burst
+    of parallel guesses gets three tries in all, not three each.
+    """
     request = await AccessRequest.get_or_none(id=request_id, requester_id=requester_id)
     if request is None or request.status is not RequestStatus.PENDING:
         raise DomainError(ErrorCode.NOT_FOUND, field=["requestId"])
-    if request.expires_at <= datetime.now(UTC) or request.attempts >= CODE_TRIES:
-        raise DomainError(ErrorCode.INVALID_INPUT, "invalid_code", field=["code"])
-    if request.line_id is None or not _code_matches(request.code_hash, code):  # type: ignore[attr-defined]
-        await AccessRequest.filter(id=request.id).update(attempts=F("attempts") + 1)
+    spent = await AccessRequest.filter(
+        id=request.id,
+        status=RequestStatus.PENDING,
+        attempts__lt=CODE_TRIES,
+        expires_at__gt=datetime.now(UTC),
+    ).update(attempts=F("attempts") + 1)
+    if not spent or request.line_id is None or not _code_matches(request.code_hash, code):  # type: ignore[attr-defined]
         raise DomainError(ErrorCode.INVALID_INPUT, "invalid_code", field=["code"])
     return await _decide(request, RequestStatus.CONFIRMED, actor)
 
@@ -91,6 +118,13 @@ async def _mark(request: AccessRequest, status: RequestStatus, conn: object) -> 
     )
 
 
+def _consent_level(request: AccessRequest, line: Line) -> AccessLevel:
+    """A number's user can consent to no more than they may do themselves."""
+    if request.level is AccessLevel.FULL and line.user_level is AccessLevel.FULL:
+        return AccessLevel.FULL
+    return AccessLevel.LIMITED
+
+
 async def _decide(request: AccessRequest, status: RequestStatus, actor: Actor) -> Grant:
     action = (
         AuditAction.REQUEST_CONFIRMED
@@ -98,8 +132,25 @@ async def _decide(request: AccessRequest, status: RequestStatus, actor: Actor) -
         else AuditAction.REQUEST_APPROVED
     )
     async with in_transaction() as conn:
+        # locking the line serialises every grant on it: no two active grants per person
+        line = (
+            await Line.filter(id=request.line_id)  # type: ignore[attr-defined]
+            .using_db(conn)
+            .select_for_update()
+            .get()
+        )
+        holder_id = (
+            await Contract.filter(id=line.contract_id)
+            .using_db(conn)
+            .values_list(  # type: ignore[attr-defined]
+                "holder_id", flat=True
+            )
+        )[0]
+        if request.requester_id in (holder_id, line.user_id):  # type: ignore[attr-defined]
+            raise DomainError(ErrorCode.INVALID_INPUT, "already_has_access", field=["requestId"])
         if not await _mark(request, status, conn):
             raise DomainError(ErrorCode.NOT_FOUND, field=["requestId"])
+        level = request.level if status is RequestStatus.APPROVED else _consent_level(request, line)
         existing = (
             await Grant.filter(
                 line_id=request.line_id,  # type: ignore[attr-defined]
@@ -110,21 +161,21 @@ async def _decide(request: AccessRequest, status: RequestStatus, actor: Actor) -
             .first()
         )
         if existing is not None:
-            existing.level = request.level
+            existing.level = level
             await existing.save(using_db=conn, update_fields=["level"])
             created = existing
         else:
             created = await Grant.create(
                 line_id=request.line_id,  # type: ignore[attr-defined]
                 grantee_id=request.requester_id,  # type: ignore[attr-defined]
-                level=request.level,
+                level=level,
                 granted_by_id=actor.user_id if status is RequestStatus.APPROVED else None,
                 using_db=conn,
             )
         details = {
             "request": request.id,
             "grantee": request.requester_id,  # type: ignore[attr-defined]
-            "level": request.level,
+            "level": level,
             "grant": created.id,
         }
         await record(request.line_id, actor, action, details, using_db=conn)  # type: ignore[attr-defined]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from auth.policy import Capability
-from auth.throttle import ACCESS_REQUESTS_PER_USER, enforce
+from auth.throttle import ACCESS_REQUESTS_PER_USER, CONFIRMS_PER_USER, enforce
 from models import AccessLevel, AccessRequest, Grant, Line, User
 from models.access import RequestStatus, requests
 from models.errors import DomainError, ErrorCode
@@ -23,26 +23,22 @@ CODE_SMS = (
 
 
 async def resolve_request_line_access(info: Any, msisdn: str, level: AccessLevel) -> AccessRequest:
-    """Ask for access. A number that does not exist, or whose owner forbids requests, gets
-    a decoy request: the same answer, the same work, no SMS, and no way to confirm it."""
-    session, loader = await access_loader(info)
+    """Ask for access; the answer is the same whether the number exists (models rule)."""
+    session = await require_session(info)
     await enforce(info.context.auth.throttle, str(session.user_id), ACCESS_REQUESTS_PER_USER)  # type: ignore[attr-defined]
     number = normalize_line_number(msisdn)
     line = await Line.get_or_none(msisdn=number).select_related("contract__holder")
-    access = await loader.load(line.id if line else 0)
-    if line is not None and access.visible and Capability.MANAGE_ACCESS in access.capabilities:
-        raise DomainError(ErrorCode.INVALID_INPUT, "already_owner", field=["msisdn"])
-    allowed = line is not None and line.contract.holder.access_requests_allowed
     requester: User = session.user  # type: ignore[attr-defined]
-    request, code = await requests.open_request(requester, line if allowed else None, level)
-    if allowed and line is not None:
-        text = CODE_SMS.format(code=code, msisdn=line.msisdn, name=requester.name)
-        await info.context.auth.sms.send(line.msisdn, text)
-    return request
+    asked = await requests.ask(requester, line, level)
+    if asked.sms_to and asked.code:
+        text = CODE_SMS.format(code=asked.code, msisdn=asked.sms_to, name=requester.name)
+        await info.context.auth.sms.send(asked.sms_to, text)
+    return asked.request
 
 
 async def resolve_confirm_line_access(info: Any, request_id: int | None, code: str) -> Grant:
     session = await require_session(info)
+    await enforce(info.context.auth.throttle, str(session.user_id), CONFIRMS_PER_USER)  # type: ignore[attr-defined]
     return await requests.confirm(request_id or 0, session.user_id, code, actor_of(session))  # type: ignore[attr-defined]
 
 

@@ -18,7 +18,7 @@ from config import Settings
 from models import AccessLevel, AccessRequest, Grant, Line, User
 from models.access.audit import Actor
 from models.access.grants import grant
-from models.access.requests import open_request
+from models.access.requests import ask
 from resolvers.access import NOT_NUMBER_SCOPED, NUMBER_SCOPED
 from schema import build_schema
 from schema.access.permissions import UNSCOPED_FIELDS, required_capability
@@ -219,7 +219,7 @@ async def _fixtures() -> dict[str, Any]:
     zoe = await User.get_or_none(name="Zoe") or await User.create(name="Zoe")
     grant_ids, request_ids, user_levels = {}, {}, {}
     for msisdn in LINES:
-        line = await Line.get(msisdn=msisdn).select_related("contract")
+        line = await Line.get(msisdn=msisdn).select_related("contract__holder")
         row = await Grant.get_or_none(line_id=line.id, grantee_id=zoe.id, revoked_at__isnull=True)
         if row is None:
             row = await grant(line, zoe, AccessLevel.LIMITED, Actor(None))
@@ -228,7 +228,7 @@ async def _fixtures() -> dict[str, Any]:
             line_id=line.id, requester_id=zoe.id, status="PENDING"
         )
         if pending is None:
-            pending, _ = await open_request(zoe, line, AccessLevel.LIMITED)
+            pending = (await ask(zoe, line, AccessLevel.LIMITED)).request
         request_ids[msisdn] = _gid("AccessRequest", pending.id)
         user_levels[msisdn] = line.user_level
     return {"grant_ids": grant_ids, "request_ids": request_ids, "user_levels": user_levels}

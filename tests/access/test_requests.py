@@ -1,7 +1,10 @@
 """Asking for access: consent by an SMS code to the number, or the owner's approval."""
 
+import asyncio
+import os
 import re
 
+import pytest
 import time_machine
 
 from tests.conftest import GQL
@@ -66,22 +69,22 @@ async def test_the_code_sent_to_the_number_proves_consent(gql: GQL, demo, settin
 
 async def test_three_wrong_codes_void_the_request(gql: GQL, demo, settings) -> None:
     boris = (await login(gql, "9161112233"))["accessToken"]
-    asked = await ask(gql, boris, "9031234570")
-    code = code_in(sms_to(settings, "9031234570")[-1])
+    asked = await ask(gql, boris, "9031234569")
+    code = code_in(sms_to(settings, "9031234569")[-1])
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(3):
         result = await gql(CONFIRM, {"id": asked["request"]["id"], "code": wrong}, token=boris)
         assert result["data"]["confirmLineAccess"]["errors"] == [{"code": "INVALID_INPUT"}]
     late = await gql(CONFIRM, {"id": asked["request"]["id"], "code": code}, token=boris)
     assert late["data"]["confirmLineAccess"]["errors"] == [{"code": "INVALID_INPUT"}]
-    assert (await gql(SEES, {"m": "9031234570"}, token=boris))["data"]["viewer"]["line"] is None
+    assert (await gql(SEES, {"m": "9031234569"}, token=boris))["data"]["viewer"]["line"] is None
 
 
 async def test_the_code_expires_after_fifteen_minutes(gql: GQL, demo, settings) -> None:
     with time_machine.travel("2026-11-25 12:00:00+00:00", tick=False) as clock:
         boris = (await login(gql, "9161112233"))["accessToken"]
-        asked = await ask(gql, boris, "9031234570")
-        code = code_in(sms_to(settings, "9031234570")[-1])
+        asked = await ask(gql, boris, "9031234569")
+        code = code_in(sms_to(settings, "9031234569")[-1])
         clock.shift(15 * 60 + 1)
         boris = (await login(gql, "9161112233"))["accessToken"]
         late = await gql(CONFIRM, {"id": asked["request"]["id"], "code": code}, token=boris)
@@ -90,8 +93,8 @@ async def test_the_code_expires_after_fifteen_minutes(gql: GQL, demo, settings) 
 
 async def test_someone_elses_request_cannot_be_confirmed(gql: GQL, demo, settings) -> None:
     boris, galina = [(await login(gql, w))["accessToken"] for w in ("9161112233", "9162223344")]
-    asked = await ask(gql, boris, "9031234570")
-    code = code_in(sms_to(settings, "9031234570")[-1])
+    asked = await ask(gql, boris, "9031234569")
+    code = code_in(sms_to(settings, "9031234569")[-1])
     stolen = await gql(CONFIRM, {"id": asked["request"]["id"], "code": code}, token=galina)
     assert stolen["data"]["confirmLineAccess"]["errors"] == [{"code": "NOT_FOUND"}]
 
@@ -130,24 +133,24 @@ async def test_forbidden_requests_look_exactly_like_requests_for_no_number(
     anna, boris = [(await login(gql, w))["accessToken"] for w in ("9031234567", "9161112233")]
     forbid = await gql(FORBID, {"a": False}, token=anna)
     assert forbid["data"]["setAccessRequestsAllowed"] == {"allowed": False, "errors": []}
-    forbidden = await ask(gql, boris, "9031234570")
+    forbidden = await ask(gql, boris, "9031234569")
     missing = await ask(gql, boris, "9031239999")
     for answer in (forbidden, missing):
         answer["request"].pop("id")
     assert forbidden == missing
-    assert sms_to(settings, "9031234570") == []
+    assert sms_to(settings, "9031234569") == []
     assert (await gql(PENDING, token=anna))["data"]["viewer"]["accessRequests"] == []
     # and no code can ever confirm them
     for code in ("000000", "123456"):
         tried = await gql(
             CONFIRM,
-            {"id": (await ask(gql, boris, "9031234570"))["request"]["id"], "code": code},
+            {"id": (await ask(gql, boris, "9031234569"))["request"]["id"], "code": code},
             token=boris,
         )
         assert tried["data"]["confirmLineAccess"]["errors"] == [{"code": "INVALID_INPUT"}]
     await gql(FORBID, {"a": True}, token=anna)
-    assert (await ask(gql, boris, "9031234570"))["errors"] == []
-    assert len(sms_to(settings, "9031234570")) == 1
+    assert (await ask(gql, boris, "9031234569"))["errors"] == []
+    assert len(sms_to(settings, "9031234569")) == 1
 
 
 async def test_requests_are_throttled_per_asker(gql: GQL, demo) -> None:
@@ -173,3 +176,48 @@ async def test_the_owner_may_answer_within_a_week_after_the_code_expired(gql: GQ
         assert (await gql(PENDING, token=anna))["data"]["viewer"]["accessRequests"] == []
         late = await gql(RESPOND, {"id": pending[1]["id"], "a": True}, token=anna)
         assert late["data"]["respondToAccessRequest"]["errors"] == [{"code": "NOT_FOUND"}]
+
+
+async def test_a_number_without_its_own_user_waits_for_the_owner(gql: GQL, demo, settings) -> None:
+    """A tablet's SIM is not a person: no code goes to it, only the owner can answer."""
+    anna, boris = [(await login(gql, w))["accessToken"] for w in ("9031234567", "9161112233")]
+    asked = await ask(gql, boris, "9031234570", "FULL")
+    assert asked["errors"] == []
+    assert sms_to(settings, "9031234570") == []
+    for code in ("000000", "999999"):
+        tried = await gql(CONFIRM, {"id": asked["request"]["id"], "code": code}, token=boris)
+        assert tried["data"]["confirmLineAccess"]["errors"] == [{"code": "INVALID_INPUT"}]
+    (pending,) = (await gql(PENDING, token=anna))["data"]["viewer"]["accessRequests"]
+    assert pending["msisdn"] == "9031234570"
+
+
+async def test_the_holder_and_the_numbers_own_user_cannot_ask_for_it(gql: GQL, demo) -> None:
+    anna, masha = [(await login(gql, w))["accessToken"] for w in ("9031234567", "9031234568")]
+    for token, msisdn in [(masha, "9031234568"), (anna, "9031234570")]:
+        result = await ask(gql, token, msisdn, "FULL")
+        assert result["errors"] == [{"code": "INVALID_INPUT"}]
+
+
+async def test_a_limited_user_consents_to_no_more_than_limited(gql: GQL, demo, settings) -> None:
+    """Masha may do LIMITED on her number: her code cannot hand anyone FULL on it."""
+    boris = (await login(gql, "9161112233"))["accessToken"]
+    asked = await ask(gql, boris, "9031234568", "FULL")
+    code = code_in(sms_to(settings, "9031234568")[-1])
+    done = await gql(CONFIRM, {"id": asked["request"]["id"], "code": code}, token=boris)
+    assert done["data"]["confirmLineAccess"]["grant"] == {
+        "msisdn": "9031234568",
+        "level": "LIMITED",
+    }
+
+
+@pytest.mark.skipif(os.environ.get("LINEHUB_TEST_DB") != "postgres", reason="real concurrency")
+async def test_parallel_guesses_share_the_three_tries(gql: GQL, demo, settings) -> None:
+    boris = (await login(gql, "9161112233"))["accessToken"]
+    asked = await ask(gql, boris, "9031234569", "FULL")
+    code = code_in(sms_to(settings, "9031234569")[-1])
+    guesses = [f"{n:06d}" for n in range(25) if f"{n:06d}" != code] + [code]
+    answers = await asyncio.gather(
+        *(gql(CONFIRM, {"id": asked["request"]["id"], "code": g}, token=boris) for g in guesses)
+    )
+    assert all(a["data"]["confirmLineAccess"]["grant"] is None for a in answers)
+    assert (await gql(SEES, {"m": "9031234569"}, token=boris))["data"]["viewer"]["line"] is None
