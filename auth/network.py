@@ -11,22 +11,29 @@ from models.msisdn import normalize_msisdn
 
 
 async def network_login(
-    header_value: str | None, peer_trusted: bool, client: ClientInfo, svc: AuthServices
+    header_values: list[str], peer_trusted: bool, client: ClientInfo, svc: AuthServices
 ) -> IssuedSession:
     """Only a peer in TRUSTED_PROXY_CIDRS may vouch; from anyone else the header is noise.
 
     The session's cap is what the number's owner chose; DISABLED means no such login.
+    The number must be a person's own: whoever holds a tablet's or modem's SIM is not
+    the contract holder. Two headers mean the proxy appended to one the client sent.
     """
-    if not peer_trusted or not header_value:
+    if not peer_trusted or len(header_values) != 1 or not header_values[0]:
         raise DomainError(ErrorCode.NOT_AVAILABLE)
+    header_value = header_values[0]
     try:
         msisdn = normalize_msisdn(header_value)
     except DomainError:
         raise DomainError(ErrorCode.NOT_AVAILABLE) from None
-    line = await Line.get_or_none(msisdn=msisdn).select_related("user", "contract__holder")
-    if line is None or line.mobile_network_access == MobileNetworkAccess.DISABLED:
+    line = await Line.get_or_none(msisdn=msisdn).select_related("user")
+    if (
+        line is None
+        or line.user is None
+        or line.mobile_network_access == MobileNetworkAccess.DISABLED
+    ):
         raise DomainError(ErrorCode.NOT_AVAILABLE)
-    person = line.user or line.contract.holder
+    person = line.user
     cap = AccessLevel(line.mobile_network_access.value)
     return await open_session(
         person, AuthMethod.MOBILE_NETWORK, client, svc.tokens, cap=cap, network_msisdn=msisdn

@@ -150,9 +150,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The login code is wrong, used or expired. Start again.",
         "ru": "Код входа неверен, уже использован или устарел. Начните заново.",
     },
-    "social_needs_full_session": {
-        "en": "A limited session cannot change how you log in. Log in with your password.",
-        "ru": "Сеанс с ограниченным доступом не может менять способы входа. Войдите с паролем.",
+    "needs_full_session": {
+        "en": "A limited session cannot change your account. Log in with your password.",
+        "ru": "Сеанс с ограниченным доступом не может менять учётную запись. Войдите с паролем.",
     },
     "social_callback_title": {"en": "Login", "ru": "Вход"},
     "social_callback_unknown": {

@@ -282,7 +282,7 @@ class SocialLogin:
                 await spend_code(row)  # someone else's code: burn it, tell nothing
                 raise invalid
             if session.access_cap != AccessLevel.FULL:
-                raise DomainError(ErrorCode.FORBIDDEN, "social_needs_full_session")
+                raise DomainError(ErrorCode.FORBIDDEN, "needs_full_session")
             if not await spend_code(row):
                 raise invalid
             identity = await bind_identity(

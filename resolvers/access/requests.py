@@ -14,7 +14,7 @@ from models.msisdn import normalize_line_number
 from resolvers.access import number_scoped
 from resolvers.access.grants import actor_of
 from resolvers.access.lines import access_loader
-from resolvers.guard import require_session
+from resolvers.guard import is_full, require_session
 
 CODE_SMS = (
     "Код {code} подтверждает доступ к номеру {msisdn} для {name} в личном кабинете. "
@@ -61,7 +61,7 @@ async def resolve_respond_to_access_request(
 
 
 async def resolve_set_access_requests_allowed(info: Any, allowed: bool) -> bool:
-    session = await require_session(info)
+    session = await require_session(info, full=True)
     await User.filter(id=session.user_id).update(access_requests_allowed=allowed)  # type: ignore[attr-defined]
     return allowed
 
@@ -69,7 +69,7 @@ async def resolve_set_access_requests_allowed(info: Any, allowed: bool) -> bool:
 async def pending_requests_for_owner(info: Any) -> list[AccessRequest]:
     """Requests waiting for the viewer's answer: real ones on lines they hold."""
     session = await require_session(info)
-    if session.access_cap is not AccessLevel.FULL:
+    if not await is_full(info):
         return []
     return list(
         await AccessRequest.filter(

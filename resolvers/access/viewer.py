@@ -8,17 +8,21 @@ from auth.policy import Capability
 from models import Contract, Grant, Line, PrimaryLine
 from resolvers.access import number_scoped
 from resolvers.access.lines import line_for_mutation
-from resolvers.guard import require_session
+from resolvers.guard import is_full, require_session
 
 
 async def resolve_contracts(info: Any) -> list[Contract]:
     session = await require_session(info)
+    if not await is_full(info):
+        return []
     return list(await Contract.filter(holder_id=session.user_id).order_by("id"))  # type: ignore[attr-defined]
 
 
 async def resolve_grants_given(info: Any) -> list[Grant]:
     """Active grants on lines the viewer holds (what they handed out)."""
     session = await require_session(info)
+    if not await is_full(info):
+        return []
     return list(
         await Grant.filter(
             line__contract__holder_id=session.user_id,  # type: ignore[attr-defined]

@@ -21,8 +21,8 @@ async def resolve_refresh_session(info: Any, refresh_token: str) -> IssuedSessio
 
 async def resolve_login_with_mobile_network(info: Any) -> IssuedSession:
     ctx = info.context
-    header = ctx.request.headers.get(ctx.settings.msisdn_header)
-    return await network_login(header, ctx.peer_trusted, ctx.client, ctx.auth)
+    headers = ctx.request.headers.getlist(ctx.settings.msisdn_header)
+    return await network_login(headers, ctx.peer_trusted, ctx.client, ctx.auth)
 
 
 async def resolve_logout(info: Any) -> None:

@@ -20,5 +20,5 @@ async def resolve_set_password(info: Any, password: str, repeat: str) -> Session
 
 
 async def resolve_change_password(info: Any, old: str, new: str, repeat: str) -> Session:
-    session = await require_session(info)
+    session = await require_session(info, full=True)
     return await change_password(session, old, new, repeat, info.context.auth)

@@ -12,7 +12,7 @@ from resolvers.guard import require_session
 async def resolve_update_profile(
     info: Any, *, alias: str | None, name: str | None, email: str | None
 ) -> User:
-    session = await require_session(info)
+    session = await require_session(info, full=True)
     return await update_profile(
         session.user,
         info.context.auth,
@@ -23,5 +23,5 @@ async def resolve_update_profile(
 
 
 async def resolve_confirm_email(info: Any, code: str) -> User:
-    session = await require_session(info)
+    session = await require_session(info, full=True)
     return await confirm_email(session.user, code)  # type: ignore[attr-defined]

@@ -8,11 +8,14 @@ from typing import Any
 from auth.sessions import revoke
 from models import Session
 from models.errors import DomainError, ErrorCode
-from resolvers.guard import require_session
+from resolvers.guard import is_full, require_session
 
 
 async def resolve_sessions(info: Any) -> list[Session]:
+    """Every live session of the person; a LIMITED session sees only itself."""
     session = await require_session(info)
+    if not await is_full(info):
+        return [session]
     return list(
         await Session.filter(user_id=session.user_id, revoked_at__isnull=True).order_by(  # type: ignore[attr-defined]
             "-created_at"
@@ -22,7 +25,7 @@ async def resolve_sessions(info: Any) -> list[Session]:
 
 async def resolve_revoke_session(info: Any, session_id: str) -> Session:
     """Only one's own sessions; anyone else's id is NOT_FOUND, like an id that never was."""
-    current = await require_session(info)
+    current = await require_session(info, full=True)
     try:
         target_id = uuid.UUID(session_id)
     except ValueError:

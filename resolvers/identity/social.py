@@ -8,7 +8,6 @@ from typing import Any
 
 from auth.social import Completed, Provider, SocialLogin
 from models import Session, SocialIdentity, SocialPurpose, User
-from models.access import AccessLevel
 from models.errors import DomainError, ErrorCode
 from models.social import unbind_identity
 from resolvers.guard import require_session
@@ -39,10 +38,7 @@ def social(info: Any) -> SocialLogin:
 async def _full_session(info: Any) -> Session:
     """Binding and unbinding change how one can log in: a LIMITED mobile-network session
     must not add a way in that opens FULL sessions."""
-    session = await require_session(info)
-    if session.access_cap != AccessLevel.FULL:
-        raise DomainError(ErrorCode.FORBIDDEN, "social_needs_full_session")
-    return session
+    return await require_session(info, full=True)
 
 
 def resolve_social_providers(info: Any) -> list[ProviderInfo]:

@@ -77,3 +77,69 @@ async def test_only_the_owner_may_change_it(gql: GQL, demo) -> None:
     missing = await gql(SET_ACCESS, {"m": "9990000000", "l": "FULL"}, token=boris)
     assert stranger == missing
     assert stranger["data"]["setMobileNetworkAccess"]["errors"] == [{"code": "NOT_FOUND"}]
+
+
+async def test_a_sim_without_its_own_person_cannot_log_in(make_gql, settings, demo) -> None:
+    """Whoever holds the family tablet's SIM is not Anna."""
+    gql = make_gql(trusted(settings), PROXY)
+    for number in ["9031234570", "9031234571"]:
+        result = await gql(NETWORK_LOGIN, headers={"X-MSISDN": number})
+        assert result["data"]["loginWithMobileNetwork"]["errors"] == [{"code": "NOT_AVAILABLE"}]
+
+
+async def test_a_header_the_client_sent_next_to_the_proxys_is_refused(
+    client, make_gql, settings, demo
+) -> None:
+    import httpx
+
+    from app import create_app
+
+    transport = httpx.ASGITransport(
+        app=create_app(trusted(settings), manage_database=False), client=(PROXY, 4000)
+    )
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        response = await c.post(
+            "/graphql",
+            json={"query": NETWORK_LOGIN},
+            headers=[("X-MSISDN", "9031234567"), ("X-MSISDN", "9031234568")],
+        )
+    errors = response.json()["data"]["loginWithMobileNetwork"]["errors"]
+    assert errors == [{"code": "NOT_AVAILABLE"}]
+
+
+ACCOUNT_CHANGES = {
+    "updateProfile": 'updateProfile(input: {alias: "taken-over"}) { errors { code } }',
+    "changePassword": 'changePassword(input: {oldPassword: "x", newPassword: "y",'
+    ' newPasswordRepeat: "y"}) { errors { code } }',
+    "setAccessRequestsAllowed": "setAccessRequestsAllowed(input: {allowed: false})"
+    " { errors { code } }",
+    "confirmEmail": 'confirmEmail(input: {code: "000000"}) { errors { code } }',
+}
+
+
+async def test_a_limited_session_cannot_change_the_account(make_gql, gql, settings, demo) -> None:
+    password_session = await login(gql, "9031234567")
+    network = make_gql(trusted(settings), PROXY)
+    answer = await network(
+        "mutation { loginWithMobileNetwork { accessToken session { id } } }",
+        headers={"X-MSISDN": "9031234567"},
+    )
+    token = answer["data"]["loginWithMobileNetwork"]["accessToken"]
+    own_id = answer["data"]["loginWithMobileNetwork"]["session"]["id"]
+    for name, selection in ACCOUNT_CHANGES.items():
+        result = await network("mutation { " + selection + " }", token=token)
+        assert result["data"][name]["errors"] == [{"code": "FORBIDDEN"}], name
+    revoke = await network(
+        "mutation($id: ID!) { revokeSession(input: {sessionId: $id}) { errors { code } } }",
+        {"id": password_session["session"]["id"]},
+        token=token,
+    )
+    assert revoke["data"]["revokeSession"]["errors"] == [{"code": "FORBIDDEN"}]
+    seen = await network(
+        "{ viewer { sessions { id } contracts { number } grantsGiven { msisdn } } }", token=token
+    )
+    assert seen["data"]["viewer"]["sessions"] == [{"id": own_id}]
+    assert seen["data"]["viewer"]["contracts"] == []
+    assert seen["data"]["viewer"]["grantsGiven"] == []
+    # and Anna's password session is untouched
+    assert (await gql(VIEWER, token=password_session["accessToken"]))["data"]["viewer"]
