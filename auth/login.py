@@ -11,16 +11,14 @@ from auth import temporary
 from auth.lookup import find_user, login_key
 from auth.services import AuthServices
 from auth.sessions import ClientInfo, IssuedSession, open_session
-from auth.throttle import LOGINS_PER_CLIENT, Limit, enforce
-from models import AuthMethod, Credential, User
+from auth.throttle import LOGINS_PER_CLIENT, enforce
+from models import AuthMethod, Credential, LoginLock, User
 from models.errors import DomainError, ErrorCode
 
 MAX_FAILURES = 10
 LOCK_TIME = timedelta(hours=1)
 # argon2 of a 10 000-character guess costs the same, but there is no need to pay it
 MAX_PASSWORD_INPUT = 1024
-# unknown logins lock like real ones, so lockout cannot tell which numbers exist
-UNKNOWN_LOGIN_LOCK = Limit("lockout-unknown", MAX_FAILURES, int(LOCK_TIME.total_seconds()))
 
 
 def _now() -> datetime:
@@ -40,7 +38,7 @@ async def password_login(
         raise DomainError(ErrorCode.INVALID_CREDENTIALS)
     user = await find_user(key)
     if user is None:
-        await _unknown_login(key, password, svc)
+        await _unknown_login(key[:64], password, svc)
     assert user is not None
     credential, _ = await Credential.get_or_create(user=user)
     if credential.locked_until and credential.locked_until > _now():
@@ -69,10 +67,14 @@ async def password_login(
 
 
 async def _unknown_login(key: str, password: str, svc: AuthServices) -> None:
+    """Answer exactly as for a real login with a wrong password: the same hashing, the
+    same count in a row, the same lock after ten, no hashing while locked."""
+    counter, _ = await LoginLock.get_or_create(key=key)
+    if counter.locked_until and counter.locked_until > _now():
+        raise locked(counter.locked_until)
     await svc.hasher.dummy_verify(password)
     await svc.hasher.dummy_verify(password)
-    if await svc.throttle.hit(key, UNKNOWN_LOGIN_LOCK) > MAX_FAILURES:
-        raise locked(_now() + LOCK_TIME)
+    await _count_failure(LoginLock, {"key": key})
     raise DomainError(ErrorCode.INVALID_CREDENTIALS)
 
 
@@ -87,18 +89,24 @@ async def _succeed(user: User) -> None:
 
 
 async def record_failure(user: User) -> None:
-    """Count a wrong password under a row lock; the 11th in a row locks for an hour and
-    turns the permanent password off until a temporary one is used."""
+    """Count a wrong password; the 11th in a row locks for an hour and turns the
+    permanent password off until a temporary one is used."""
+    await _count_failure(Credential, {"user_id": user.id})
+
+
+async def _count_failure(model: type[Credential] | type[LoginLock], where: dict) -> None:
+    """One more failure, under a row lock so racing tries are counted one by one."""
     async with in_transaction() as conn:
-        credential = await Credential.select_for_update().using_db(conn).get(user_id=user.id)
-        already_locked = bool(credential.locked_until and credential.locked_until > _now())
+        row = await model.select_for_update().using_db(conn).get(**where)
+        already_locked = bool(row.locked_until and row.locked_until > _now())
         if not already_locked:
-            credential.failed_attempts += 1
-            if credential.failed_attempts > MAX_FAILURES:
-                credential.failed_attempts = 0
-                credential.locked_until = _now() + LOCK_TIME
-                credential.permanent_disabled = True
-            await credential.save(using_db=conn)
+            row.failed_attempts += 1
+            if row.failed_attempts > MAX_FAILURES:
+                row.failed_attempts = 0
+                row.locked_until = _now() + LOCK_TIME
+                if isinstance(row, Credential):
+                    row.permanent_disabled = True
+            await row.save(using_db=conn)
     # raised after the commit: an exception inside the block would roll the lock back
-    if credential.locked_until and credential.locked_until > _now():
-        raise locked(credential.locked_until)
+    if row.locked_until and row.locked_until > _now():
+        raise locked(row.locked_until)

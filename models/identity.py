@@ -101,6 +101,20 @@ class ThrottleCounter(Model):
         unique_together = (("key", "window_start"),)
 
 
+class LoginLock(Model):
+    """Failures and lockout of a login that belongs to nobody, counted exactly like a
+    real one in Credential, so that lockout cannot tell which logins exist."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=64, unique=True)
+    failed_attempts = fields.IntField(default=0)
+    locked_until = fields.DatetimeField(null=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "login_lock"
+
+
 class EmailConfirmation(Model):
     """A recovery e-mail waiting for its code, it counts only once confirmed."""
 
