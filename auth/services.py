@@ -40,6 +40,7 @@ class AuthServices:
         )
 
     async def close(self) -> None:
-        close = getattr(self.throttle, "close", None)
-        if close is not None:
-            await close()
+        for part in (self.sms, self.throttle):
+            close = getattr(part, "close", None)
+            if close is not None:
+                await close()

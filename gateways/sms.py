@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Protocol
 
@@ -33,20 +34,36 @@ class FileSms:
 
 
 class HttpSms:
-    """POST {to, text} as JSON to the operator's SMS gateway; a failure is logged, not raised
-    to the person asking, so the answer cannot reveal whether an SMS was sent."""
+    """POST {to, text} as JSON to the operator's SMS gateway, in the background.
+
+    The request that caused the SMS answers at once: waiting for the gateway would make a
+    known number answer slower than an unknown one. Failures are logged; `close()` waits
+    for what is still in flight, so a graceful shutdown loses no SMS.
+    """
 
     def __init__(self, url: str, timeout: float = 5.0) -> None:
         self.url = url
         self.timeout = timeout
+        self._client = httpx.AsyncClient(timeout=timeout)
+        self._in_flight: set[asyncio.Task[None]] = set()
 
     async def send(self, to: str, text: str) -> None:
+        task = asyncio.create_task(self._post(to, text))
+        # the event loop keeps only weak references to tasks: hold it until it is done
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+    async def _post(self, to: str, text: str) -> None:
         try:
-            async with httpx.AsyncClient(timeout=self.timeout) as client:
-                response = await client.post(self.url, json={"to": to, "text": text})
-                response.raise_for_status()
+            response = await self._client.post(self.url, json={"to": to, "text": text})
+            response.raise_for_status()
         except httpx.HTTPError as exc:
             log.error("SMS gateway failed for %s: %r", to, exc)
+
+    async def close(self) -> None:
+        if self._in_flight:
+            await asyncio.wait(set(self._in_flight), timeout=self.timeout)
+        await self._client.aclose()
 
 
 def sms_gateway(backend: str, *, outbox: str, url: str | None) -> SmsGateway:
