@@ -120,6 +120,12 @@ class Settings:
             )
         if self.production and len(self.secret_key) < 32:
             raise ConfigError("SECRET_KEY must be at least 32 characters in production")
+        if self.production and (self.sms_backend != "http" or self.email_backend != "smtp"):
+            # console and file backends write passwords and codes where they must not be
+            raise ConfigError(
+                "ENV=production needs SMS_BACKEND=http (SMS_HTTP_URL) and "
+                "EMAIL_BACKEND=smtp (SMTP_URL): console and file would log secrets"
+            )
         if self.production and self.social_dev_provider:
             raise ConfigError(
                 "SOCIAL_DEV_PROVIDER logs anyone in without a password: never in production"

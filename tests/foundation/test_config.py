@@ -5,6 +5,16 @@ import pytest
 from config import DEFAULT_SECRET_KEY, ConfigError, Settings
 
 
+PRODUCTION = {
+    "ENV": "production",
+    "SECRET_KEY": "s" * 48,
+    "SMS_BACKEND": "http",
+    "SMS_HTTP_URL": "https://sms.example/send",
+    "EMAIL_BACKEND": "smtp",
+    "SMTP_URL": "smtp://mail.example:587",
+}
+
+
 def test_development_defaults_are_usable_out_of_the_box() -> None:
     settings = Settings.from_env({}, env_file=None)
     assert settings.database_url == "sqlite://var/linehub.sqlite3"
@@ -24,16 +34,23 @@ def test_production_needs_a_real_secret_key(secret: str | None) -> None:
 
 
 def test_production_turns_graphiql_introspection_and_suggestions_off() -> None:
-    settings = Settings.from_env({"ENV": "production", "SECRET_KEY": "s" * 48}, env_file=None)
+    settings = Settings.from_env(PRODUCTION, env_file=None)
     assert (settings.graphiql, settings.introspection, settings.suggestions) == (False,) * 3
-    assert settings.sms_backend == "console"
+
+
+@pytest.mark.parametrize(
+    "override", [{"SMS_BACKEND": "console"}, {"SMS_BACKEND": "file"}, {"EMAIL_BACKEND": "file"}]
+)
+def test_production_refuses_backends_that_would_log_secrets(override: dict) -> None:
+    with pytest.raises(ConfigError, match="SMS_BACKEND=http"):
+        Settings.from_env({**PRODUCTION, **override}, env_file=None)
 
 
 def test_dotenv_is_read_in_development_only(tmp_path) -> None:
     env_file = tmp_path / ".env"
     env_file.write_text("MAX_QUERY_DEPTH=7\nSECRET_KEY=" + "d" * 40 + "\n")
     assert Settings.from_env({}, env_file=env_file).limits.max_depth == 7
-    production = Settings.from_env({"ENV": "production", "SECRET_KEY": "p" * 40}, env_file=env_file)
+    production = Settings.from_env(PRODUCTION, env_file=env_file)
     assert production.limits.max_depth == 15
 
 
@@ -69,7 +86,4 @@ def test_social_providers_are_read_from_their_blocks() -> None:
 
 def test_the_dev_social_provider_is_refused_in_production() -> None:
     with pytest.raises(ConfigError, match="SOCIAL_DEV_PROVIDER"):
-        Settings.from_env(
-            {"ENV": "production", "SECRET_KEY": "p" * 40, "SOCIAL_DEV_PROVIDER": "1"},
-            env_file=None,
-        )
+        Settings.from_env({**PRODUCTION, "SOCIAL_DEV_PROVIDER": "1"}, env_file=None)

@@ -11,7 +11,15 @@ TYPO = "{ tarifs(first: 1) { totalCount } }"
 @pytest.fixture
 def production(settings):
     return dataclasses.replace(
-        settings, env="production", graphiql=False, introspection=False, suggestions=False
+        settings,
+        env="production",
+        graphiql=False,
+        introspection=False,
+        suggestions=False,
+        sms_backend="http",
+        sms_http_url="http://127.0.0.1:9/sms",
+        email_backend="smtp",
+        smtp_url="smtp://127.0.0.1:9",
     )
 
 

@@ -104,7 +104,15 @@ async def test_the_landing_page_shows_an_error_in_the_request_language(dev_hub, 
 
 
 def test_production_refuses_the_dev_provider() -> None:
-    settings = Settings(env="production", secret_key="p" * 40, social_dev_provider=True)
+    settings = Settings(
+        env="production",
+        secret_key="p" * 40,
+        social_dev_provider=True,
+        sms_backend="http",
+        sms_http_url="http://127.0.0.1:9/sms",
+        email_backend="smtp",
+        smtp_url="smtp://127.0.0.1:9",
+    )
     with pytest.raises(ConfigError, match="SOCIAL_DEV_PROVIDER"):
         create_app(settings, manage_database=False)
 
