@@ -4,7 +4,6 @@ import pytest
 
 from config import DEFAULT_SECRET_KEY, ConfigError, Settings
 
-
 PRODUCTION = {
     "ENV": "production",
     "SECRET_KEY": "s" * 48,
