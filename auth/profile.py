@@ -11,6 +11,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from auth.services import AuthServices
+from auth.throttle import EMAIL_CHANGES_PER_USER, enforce
 from models import EmailConfirmation, User
 from models.errors import DomainError, ErrorCode
 from models.msisdn import normalize_line_number
@@ -49,6 +50,9 @@ async def update_profile(
     new_email = email.strip() if email is not None else None
     if new_email is not None and (len(new_email) > 254 or not EMAIL.match(new_email)):
         raise DomainError(ErrorCode.INVALID_INPUT, "invalid_email", field=["email"])
+    if new_email is not None:
+        # every change mails a stranger's address: bound how often
+        await enforce(svc.throttle, str(user.id), EMAIL_CHANGES_PER_USER)
     if new_alias is not None and new_alias != user.alias:
         if await User.filter(alias=new_alias).exclude(id=user.id).exists():
             raise DomainError(ErrorCode.INVALID_INPUT, "alias_taken", field=["alias"])

@@ -68,4 +68,8 @@ HTTP_MESSAGES: dict[str, dict[str, str]] = {
         "en": "The request is larger than {max_bytes} bytes.",
         "ru": "Запрос больше {max_bytes} байт.",
     },
+    "bad_text": {
+        "en": "The request contains a NUL character or broken Unicode.",
+        "ru": "В запросе есть символ NUL или повреждённый Юникод.",
+    },
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, DecimalException
 
 from models.errors import DomainError, ErrorCode
 
@@ -19,11 +19,13 @@ def to_kopecks(amount: Decimal | str, *, field: str = "amount") -> int:
     """Decimal('123.45') -> 12345; more than two decimal places is INVALID_INPUT, not rounding."""
     try:
         value = Decimal(amount)
-    except (InvalidOperation, TypeError, ValueError):
+        # "1e999999999" is a valid Decimal; stop before arithmetic on it overflows
+        if not value.is_finite() or value.adjusted() > 13:
+            raise DomainError(ErrorCode.INVALID_INPUT, field=[field])
+        scaled = value * KOPECKS
+        whole = scaled == scaled.to_integral_value(rounding=ROUND_HALF_EVEN)
+    except (DecimalException, TypeError, ValueError):
         raise DomainError(ErrorCode.INVALID_INPUT, field=[field]) from None
-    if not value.is_finite():
-        raise DomainError(ErrorCode.INVALID_INPUT, field=[field])
-    scaled = value * KOPECKS
-    if scaled != scaled.to_integral_value(rounding=ROUND_HALF_EVEN) or abs(scaled) > 10**15:
+    if not whole or abs(scaled) > 10**15:
         raise DomainError(ErrorCode.INVALID_INPUT, field=[field])
     return int(scaled)

@@ -20,6 +20,8 @@ T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 _PREFIX = "cursor:"
+# no list here is near this long; a forged cursor beyond it is refused, not sent to SQL
+MAX_OFFSET = 10_000_000
 
 
 def encode_cursor(offset: int) -> str:
@@ -34,7 +36,7 @@ def decode_cursor(cursor: str, field: str) -> int:
         offset = int(raw[len(_PREFIX) :])
     except (ValueError, UnicodeError, binascii.Error):
         raise DomainError(ErrorCode.INVALID_INPUT, "invalid_cursor", field=[field]) from None
-    if offset < 0:
+    if not 0 <= offset <= MAX_OFFSET:
         raise DomainError(ErrorCode.INVALID_INPUT, "invalid_cursor", field=[field])
     return offset
 

@@ -14,6 +14,7 @@ from models.money import to_kopecks
 from resolvers import line as line_resolvers
 from resolvers.access.lines import access_to, lines_by_ids
 from resolvers.access.viewer import resolve_set_primary_line
+from resolvers.ids import db_id
 from resolvers.pagination import PageArgs
 from schema.access.permissions import line_field
 from schema.access.types import AuditEntry, Capability, LineGrant, LineRelation
@@ -73,7 +74,8 @@ class Line(relay.Node):
         access = await access_to(info, self.id)  # type: ignore[arg-type]
         return [c for c in Cap if c in access.capabilities]  # type: ignore[misc]
 
-    @line_field(Cap.VIEW_SUMMARY, "The contract it is on.")
+    # the contract (number, home login) is the holder's business, not a delegate's
+    @line_field(Cap.MANAGE_ACCESS, "The contract it is on.")
     async def contract(self, info: Info) -> Contract | None:
         return await line_resolvers.resolve_contract(info, self)  # type: ignore[arg-type,return-value]
 
@@ -131,7 +133,7 @@ class Line(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Any, required: bool = False
     ) -> list[models.Line | None]:
-        ids = [int(i) if str(i).isdigit() else 0 for i in node_ids]
+        ids = [db_id(i) or 0 for i in node_ids]
         return await lines_by_ids(info, ids)
 
 

@@ -17,16 +17,17 @@ from strawberry.types import Info
 from strawberry.types.base import StrawberryObjectDefinition
 
 from models.errors import DomainError, ErrorCode
+from resolvers.ids import db_id
 
 MAX_NODES = 100
 
 
 async def load_by_int_ids(loader: Any, node_ids: Iterable[str]) -> list[Any]:
     """A Node type's resolve_nodes through its loader: ids that are not numbers find None."""
-    ids = list(node_ids)
-    found = await loader.load_many([int(i) for i in ids if i.isdigit()])
+    ids = [db_id(i) for i in node_ids]
+    found = await loader.load_many([i for i in ids if i is not None])
     by_id = {row.id: row for row in found if row is not None}
-    return [by_id.get(int(i)) if i.isdigit() else None for i in ids]
+    return [by_id.get(i) if i is not None else None for i in ids]
 
 
 def _decode(raw: str, field: list[str]) -> GlobalID:

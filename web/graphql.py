@@ -115,6 +115,30 @@ def _content_type(media_type: str) -> str:
     return f"{media_type}; charset=utf-8"
 
 
+def _clean_text(data: object) -> bool:
+    """No NUL and no lone surrogate anywhere in the request's strings.
+
+    JSON can carry both (`\\u0000`, `\\ud800`), but PostgreSQL refuses NUL in text and
+    UTF-8 cannot encode a lone surrogate: refused here, once, they never reach a resolver.
+    """
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return False
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
+
+
 def is_request_error(result: ExecutionResult) -> bool:
     """True when nothing executed: every error is request-wide (no path) and no data."""
     errors = result.errors or []
@@ -253,6 +277,8 @@ class GraphQLView(GraphQL):
             if value is not None and not isinstance(value, kind):
                 key = "not_a_string" if kind is str else "not_a_map"
                 raise RequestError(400, "BAD_REQUEST", key, name=name)
+        if not _clean_text(data):
+            raise RequestError(400, "BAD_REQUEST", "bad_text")
         return GraphQLRequestData(
             query=query,
             variables=data.get("variables"),

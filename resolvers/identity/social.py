@@ -11,6 +11,7 @@ from models import Session, SocialIdentity, SocialPurpose, User
 from models.errors import DomainError, ErrorCode
 from models.social import unbind_identity
 from resolvers.guard import require_session
+from resolvers.ids import db_id
 
 UNCONFIGURED = "unconfigured"
 
@@ -86,10 +87,9 @@ async def resolve_complete_social_login(info: Any, code: str) -> Completed:
 
 async def resolve_unbind_social_identity(info: Any, identity_id: str) -> User:
     session = await _full_session(info)
-    try:
-        key = int(identity_id)
-    except ValueError:
-        raise DomainError(ErrorCode.NOT_FOUND, field=["identityId"]) from None
+    key = db_id(identity_id)
+    if key is None:
+        raise DomainError(ErrorCode.NOT_FOUND, field=["identityId"])
     await unbind_identity(session.user_id, key)  # type: ignore[attr-defined]
     return session.user  # type: ignore[attr-defined]
 
@@ -107,7 +107,7 @@ async def social_identities_by_ids(info: Any, ids: list[str]) -> list[SocialIden
     session = await info.context.current_session()
     if session is None or session.must_set_password:
         return [None for _ in ids]
-    wanted = [int(raw) for raw in ids if raw.isdigit()]
+    wanted = [i for i in (db_id(raw) for raw in ids) if i is not None]
     rows = {
         str(row.id): row
         for row in await SocialIdentity.filter(id__in=wanted, user_id=session.user_id)  # type: ignore[attr-defined]

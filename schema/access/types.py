@@ -12,6 +12,7 @@ from strawberry.types import Info
 import models
 from auth.policy import Capability as CapabilityEnum
 from resolvers.access.requests import request_msisdn_for_viewer
+from resolvers.ids import db_id
 from schema.identity.types import AccessLevel
 
 if TYPE_CHECKING:
@@ -96,4 +97,4 @@ def _decode(raw: Any, type_name: str) -> int | None:
         gid = GlobalID.from_id(str(raw))
     except Exception:
         return None
-    return int(gid.node_id) if gid.type_name == type_name and gid.node_id.isdigit() else None
+    return db_id(gid.node_id) if gid.type_name == type_name else None

@@ -107,3 +107,16 @@ async def test_ussd_from_the_cli_sends_an_sms(demo, settings, database_url) -> N
     assert process.returncode == 0, stderr.decode()
     assert "SMS" in stdout.decode()
     assert len(sms_to(settings, "9031234568")) == 1
+
+
+async def test_recovery_email_changes_are_throttled(gql: GQL, demo, settings) -> None:
+    token = (await login(gql, "9031234567"))["accessToken"]
+    answers = [
+        (await gql(UPDATE, {"email": f"anna{n}@example.org"}, token=token))["data"][
+            "updateProfile"
+        ]["errors"]
+        for n in range(6)
+    ]
+    assert answers[:5] == [[]] * 5
+    assert answers[5] == [{"code": "RATE_LIMITED", "field": None}]
+    assert len(read_outbox(settings.email_outbox)) == 5
