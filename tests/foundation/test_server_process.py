@@ -3,7 +3,6 @@
 import asyncio
 import os
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,51 +10,24 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.servers import free_port, start_hub, stop_hub
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
-async def server(database_url: str, demo) -> AsyncIterator[tuple[str, asyncio.subprocess.Process]]:
-    port = free_port()
+async def server(
+    database_url: str, demo, tmp_path: Path
+) -> AsyncIterator[tuple[str, asyncio.subprocess.Process, Path]]:
+    port, log = free_port(), tmp_path / "server.log"
     env = {**os.environ, "DATABASE_URL": database_url, "ENV": "test", "LOG_FORMAT": "json"}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "cli",
-        "serve",
-        "--port",
-        str(port),
-        env=env,
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    async with httpx.AsyncClient(base_url=base, timeout=5) as client:
-        for _ in range(100):
-            try:
-                if (await client.get("/readyz")).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-        else:
-            process.kill()
-            raise AssertionError((await process.stdout.read()).decode())
-    yield base, process
-    if process.returncode is None:
-        process.kill()
-        await process.wait()
+    process = await start_hub(env, port, log)
+    yield f"http://127.0.0.1:{port}", process, log
+    await stop_hub(process)
 
 
 async def test_a_real_server_answers_health_readiness_and_graphql(server) -> None:
-    base, process = server
+    base, process, log = server
     async with httpx.AsyncClient(base_url=base, timeout=5) as client:
         assert (await client.get("/healthz")).json() == {"status": "ok"}
         ready = await client.get("/readyz")
@@ -74,9 +46,9 @@ async def test_a_real_server_answers_health_readiness_and_graphql(server) -> Non
         assert refused["errors"][0]["extensions"]["code"] == "QUERY_TOO_DEEP"
 
     process.send_signal(signal.SIGTERM)
-    output = (await asyncio.wait_for(process.stdout.read(), timeout=30)).decode()
     # uvicorn drains, runs the lifespan shutdown, then re-raises the signal it caught
     assert await asyncio.wait_for(process.wait(), timeout=30) in (0, -signal.SIGTERM)
+    output = log.read_text()
     assert "Finished server process" in output
     assert "database connections closed" in output
     assert '"request_id": "e2e-check-1"' in output

@@ -14,26 +14,18 @@ import asyncio
 import json
 import os
 import shutil
-import socket
-import sys
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
+
+from tests.servers import free_port, start_hub, stop_hub
 
 AUDIT_DIR = Path(__file__).parent / "audit"
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 30
 # serverAudits of the pinned version has 61 audits; fewer means the runner broke
 MIN_AUDITS = 60
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def run(*command: str, cwd: Path, seconds: float) -> tuple[int, str, str]:
@@ -81,7 +73,6 @@ async def ensure_graphql_http() -> None:
 async def server(database_url: str, tmp_path: Path) -> AsyncIterator[str]:
     """`linehub serve` on a free port and the test database; yields the /graphql URL."""
     port = free_port()
-    log_path = tmp_path / "server.log"
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -89,44 +80,11 @@ async def server(database_url: str, tmp_path: Path) -> AsyncIterator[str]:
         "SECRET_KEY": "audit-secret-key-" + "x" * 32,
         "LOG_LEVEL": "WARNING",
     }
-    linehub = Path(sys.executable).with_name("linehub")
-    with log_path.open("wb") as log:
-        process = await asyncio.create_subprocess_exec(
-            str(linehub), "serve", "--host", "127.0.0.1", "--port", str(port),
-            cwd=REPO, env=env, stdout=log, stderr=log,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    process = await start_hub(env, port, tmp_path / "server.log")
     try:
-        await wait_until_ready(base, process, log_path)
-        yield f"{base}/graphql"
+        yield f"http://127.0.0.1:{port}/graphql"
     finally:
-        if process.returncode is None:
-            process.terminate()
-            try:
-                async with asyncio.timeout(15):
-                    await process.wait()
-            except TimeoutError:
-                process.kill()
-                await process.wait()
-
-
-def tail(log: Path) -> str:
-    return "\n".join(log.read_text(errors="replace").splitlines()[-40:])
-
-
-async def wait_until_ready(base: str, process: asyncio.subprocess.Process, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    async with httpx.AsyncClient(base_url=base, timeout=2) as client:
-        while time.monotonic() < deadline:
-            if process.returncode is not None:
-                pytest.fail(f"linehub serve exited with {process.returncode}:\n{tail(log)}")
-            try:
-                if (await client.get("/readyz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-    pytest.fail(f"linehub serve not ready in {STARTUP_SECONDS} s:\n{tail(log)}")
+        await stop_hub(process)
 
 
 async def test_every_graphql_over_http_audit_passes(server: str) -> None:

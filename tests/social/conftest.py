@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from devprovider import Client, ProviderConfig, RunningProvider, User, run_provider
+from tests.servers import free_port, start_hub, stop_hub
 from tests.social.flows import APP, CLIENTS, PLAIN_SCOPE, USERS, Hub
-from tests.social.servers import free_port, start_hub, stop_hub
 
 
 @pytest.fixture(scope="session")

@@ -20,8 +20,8 @@ from app import create_app
 from config import ConfigError, Settings
 from models import SocialIdentity
 from tests.helpers import linehub
+from tests.servers import free_port, start_hub, stop_hub
 from tests.social.flows import ANNA, BORIS, Hub
-from tests.social.servers import free_port, start_hub, stop_hub
 
 DEV_ENV = {
     "ENV": "development",
