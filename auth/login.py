@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import NoReturn
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -39,7 +40,6 @@ async def password_login(
     user = await find_user(key)
     if user is None:
         await _unknown_login(key[:64], password, svc)
-    assert user is not None
     credential, _ = await Credential.get_or_create(user=user)
     if credential.locked_until and credential.locked_until > _now():
         raise locked(credential.locked_until)
@@ -66,10 +66,15 @@ async def password_login(
     raise DomainError(ErrorCode.INVALID_CREDENTIALS)
 
 
-async def _unknown_login(key: str, password: str, svc: AuthServices) -> None:
+async def _unknown_login(key: str, password: str, svc: AuthServices) -> NoReturn:
     """Answer exactly as for a real login with a wrong password: the same hashing, the
     same count in a row, the same lock after ten, no hashing while locked."""
-    counter, _ = await LoginLock.get_or_create(key=key)
+    counter, created = await LoginLock.get_or_create(key=key)
+    if created:
+        # sprayed logins leave rows behind: forget those quiet for two days
+        stale = _now() - timedelta(days=2)
+        quiet = Q(locked_until__isnull=True) | Q(locked_until__lte=_now())
+        await LoginLock.filter(quiet, updated_at__lt=stale).delete()
     if counter.locked_until and counter.locked_until > _now():
         raise locked(counter.locked_until)
     await svc.hasher.dummy_verify(password)

@@ -118,3 +118,19 @@ async def test_concurrent_wrong_passwords_lock_at_the_eleventh_not_later(gql: GQ
     codes = sorted(a["errors"][0]["code"] for a in answers)
     assert codes.count("INVALID_CREDENTIALS") == 10
     assert codes.count("LOCKED") == 5
+
+
+async def test_counters_of_sprayed_unknown_logins_are_forgotten_after_two_days(
+    gql: GQL, demo
+) -> None:
+    from models import LoginLock
+
+    with time_machine.travel("2026-11-25 10:00:00+00:00", tick=False) as clock:
+        for n in range(3):
+            await login(gql, f"99900000{n:02d}", "wrong")
+        for _ in range(11):
+            await login(gql, "9990000099", "wrong")  # locked: kept while the lock lasts
+        assert await LoginLock.all().count() == 4
+        clock.shift(3 * 24 * 3600)
+        await login(gql, "9990000050", "wrong")
+        assert sorted(await LoginLock.all().values_list("key", flat=True)) == ["9990000050"]
