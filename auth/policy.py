@@ -66,9 +66,6 @@ class LineAccess:
         return capability in self.capabilities
 
 
-NO_ACCESS_RELATIONS: frozenset[Relation] = frozenset()
-
-
 def line_access(
     line_id: int,
     relations: Iterable[tuple[Relation, AccessLevel | None]],

@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from tortoise.transactions import in_transaction
 
 from auth.tokens import (
-    ACCESS_TTL,
     REFRESH_TTL,
     AccessTokens,
     TokenError,
@@ -138,8 +137,3 @@ async def authenticate(access_token: str, tokens: AccessTokens) -> Session:
         session.last_seen_at = now()
         await Session.filter(id=session.id).update(last_seen_at=session.last_seen_at)
     return session
-
-
-def access_expires_at(session: Session) -> datetime:
-    """When the current access token runs out at the latest (for Session.expiresAt)."""
-    return min(session.expires_at, now() + timedelta(seconds=ACCESS_TTL))

@@ -35,7 +35,3 @@ async def resolve_service_catalog(filter: ServiceFilter, args: PageArgs) -> Page
         query &= Q(price=0) if filter.free else Q(price__gt=0)
     query &= search_q(filter.search)
     return await paginate(Service.filter(query).order_by("price", "id"), args)
-
-
-async def resolve_service(service_id: int) -> Service | None:
-    return await Service.get_or_none(id=service_id, archived=False)

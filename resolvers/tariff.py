@@ -32,7 +32,3 @@ async def resolve_tariffs(filter: TariffFilter, args: PageArgs) -> Page[Tariff]:
         query &= Q(unlimited_data=filter.unlimited_data)
     query &= search_q(filter.search)
     return await paginate(Tariff.filter(query).order_by("monthly_fee", "id"), args)
-
-
-async def resolve_tariff(tariff_id: int) -> Tariff | None:
-    return await Tariff.get_or_none(id=tariff_id, archived=False)

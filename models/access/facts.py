@@ -21,7 +21,6 @@ Facts = list[tuple[Relation, AccessLevel | None]]
 class LineFacts:
     line: Line
     facts: Facts
-    grant_created_at: object | None = None
 
 
 def facts_of(line: Line, viewer_id: int, grant_levels: dict[int, AccessLevel]) -> Facts:
