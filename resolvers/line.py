@@ -74,7 +74,7 @@ class LineChanges:
 
 @number_scoped("updateLine", Capability.MANAGE_LINE)
 async def resolve_update_line(info: Any, msisdn: str, changes: LineChanges) -> Line:
-    line, _, session = await line_for_mutation(info, msisdn, Capability.MANAGE_LINE)
+    line, _, session = await line_for_mutation(info, msisdn, "updateLine")
     updates: dict[str, Any] = {}
     if changes.clear_label:
         updates["label"] = None

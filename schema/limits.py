@@ -29,7 +29,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.exceptions import CannotGetOperationTypeError
 
 from config import QueryLimits
-from resolvers.pagination import DEFAULT_PAGE_SIZE
+from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 
 class LimitError(GraphQLError):
@@ -97,6 +97,11 @@ class QueryLimitsExtension(SchemaExtension):
                 continue
             root = schema.get_root_type(op.operation)
             cost = walker.operation_cost(op, root, variables or {})
+            if walker.oversize:
+                # the same answer a resolver would give, before anything runs
+                return LimitError(
+                    "INVALID_INPUT", "first_too_large", max=MAX_PAGE_SIZE, field=walker.oversize[:1]
+                )
             if cost > self.limits.max_cost:
                 return LimitError("QUERY_TOO_COMPLEX", cost=cost, max=self.limits.max_cost)
         return None
@@ -124,6 +129,8 @@ class _Walker:
         self.fragments = fragments
         self.variables: dict[str, Any] = {}
         self._memo: dict[tuple[str, str], int] = {}
+        # connection fields asking for more than a page may hold: INVALID_INPUT, not cost
+        self.oversize: list[str] = []
         self._active: set[tuple[str, str]] = set()
 
     def _fragment(self, measure: str, name: str, compute: Callable[[Any], int]) -> int:
@@ -211,15 +218,21 @@ class _Walker:
         return inner
 
     def _page_size(self, field: FieldNode) -> int:
-        size = None
+        """The page a connection field asks for: the largest `first`/`last` given (an
+        unset variable gives nothing, it does not cancel the other), else the default."""
+        sizes: list[tuple[int, str]] = []
         for argument in field.arguments or ():
-            if argument.name.value not in ("first", "last"):
+            name = argument.name.value
+            if name not in ("first", "last"):
                 continue
             value = argument.value
             if isinstance(value, IntValueNode):
-                size = int(value.value)
+                sizes.append((int(value.value), name))
             elif isinstance(value, VariableNode):
                 raw = self.variables.get(value.name.value)
-                size = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
-        # an oversize page is refused by the resolver; cost still counts what was asked
-        return max(size if size is not None else DEFAULT_PAGE_SIZE, 1)
+                if isinstance(raw, int) and not isinstance(raw, bool):
+                    sizes.append((raw, name))
+        size, name = max(sizes) if sizes else (DEFAULT_PAGE_SIZE, "first")
+        if size > MAX_PAGE_SIZE:
+            self.oversize.append(name)
+        return max(size, 1)

@@ -1,8 +1,9 @@
 """Access resolvers: who sees which line, and the mutations that change it.
 
-`NUMBER_SCOPED` maps every mutation that acts on a number to the capability it needs
-(None: any relation to the line will do). The authorization matrix test reads it and
-fails when a mutation is in neither this map nor `NOT_NUMBER_SCOPED`.
+`NUMBER_SCOPED` maps every mutation that acts on a number to the capability it needs.
+It is both the declaration and the enforcement: resolvers ask `required(mutation)` for
+the capability they check. The authorization matrix test reads it and fails when a
+mutation is in neither this map nor `NOT_NUMBER_SCOPED`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from auth.policy import Capability
 
 F = TypeVar("F", bound=Callable[..., object])
 
-NUMBER_SCOPED: dict[str, Capability | None] = {}
+NUMBER_SCOPED: dict[str, Capability] = {}
 
 # mutations about the viewer themselves, not about a number
 NOT_NUMBER_SCOPED = frozenset(
@@ -41,7 +42,7 @@ NOT_NUMBER_SCOPED = frozenset(
 )
 
 
-def number_scoped(mutation: str, capability: Capability | None) -> Callable[[F], F]:
+def number_scoped(mutation: str, capability: Capability) -> Callable[[F], F]:
     """Declare the capability a number-scoped mutation's resolver checks."""
 
     def register(resolver: F) -> F:
@@ -49,3 +50,8 @@ def number_scoped(mutation: str, capability: Capability | None) -> Callable[[F],
         return resolver
 
     return register
+
+
+def required(mutation: str) -> Capability:
+    """The capability `mutation` was declared with (KeyError for an undeclared one)."""
+    return NUMBER_SCOPED[mutation]

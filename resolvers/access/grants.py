@@ -11,7 +11,7 @@ from models import AccessLevel, Grant, Line, MobileNetworkAccess
 from models.access import grants
 from models.access.audit import Actor
 from models.errors import DomainError, ErrorCode
-from resolvers.access import number_scoped
+from resolvers.access import number_scoped, required
 from resolvers.access.lines import access_loader, line_for_mutation
 
 # granting answers whether a login exists: bound how fast anyone can ask
@@ -26,7 +26,7 @@ def actor_of(session: Any) -> Actor:
 async def resolve_grant_line_access(
     info: Any, msisdn: str, grantee: str, level: AccessLevel
 ) -> Grant:
-    line, _, session = await line_for_mutation(info, msisdn, Capability.MANAGE_ACCESS)
+    line, _, session = await line_for_mutation(info, msisdn, "grantLineAccess")
     await enforce(info.context.auth.throttle, str(session.user_id), GRANTS_PER_HOUR)  # type: ignore[attr-defined]
     try:
         person = await find_user(login_key(grantee))
@@ -48,14 +48,14 @@ async def resolve_revoke_line_access(info: Any, grant_id: int | None) -> Grant:
     own_grant = row.grantee_id == session.user_id  # type: ignore[attr-defined]
     if not access.visible:
         raise DomainError(ErrorCode.NOT_FOUND, field=["grantId"])
-    if not (own_grant or access.allows(Capability.MANAGE_ACCESS)):
+    if not (own_grant or access.allows(required("revokeLineAccess"))):
         raise DomainError(ErrorCode.FORBIDDEN, field=["grantId"])
     return await grants.revoke(row, actor_of(session))
 
 
 @number_scoped("setLineUserAccess", Capability.MANAGE_ACCESS)
 async def resolve_set_line_user_access(info: Any, msisdn: str, level: AccessLevel) -> Line:
-    line, _, session = await line_for_mutation(info, msisdn, Capability.MANAGE_ACCESS)
+    line, _, session = await line_for_mutation(info, msisdn, "setLineUserAccess")
     return await grants.set_user_level(line, level, actor_of(session))
 
 
@@ -63,6 +63,6 @@ async def resolve_set_line_user_access(info: Any, msisdn: str, level: AccessLeve
 async def resolve_set_mobile_network_access(
     info: Any, msisdn: str, level: MobileNetworkAccess
 ) -> MobileNetworkAccess:
-    line, _, session = await line_for_mutation(info, msisdn, Capability.MANAGE_ACCESS)
+    line, _, session = await line_for_mutation(info, msisdn, "setMobileNetworkAccess")
     updated = await grants.set_network_access(line, level, actor_of(session))
     return MobileNetworkAccess(updated.mobile_network_access)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from auth.policy import Capability, LineAccess, line_access
+from auth.policy import LineAccess, line_access
 from models import Line, PrimaryLine, Relation, Session
 from models.access.facts import LineFacts, reachable_lines
 from models.errors import DomainError, ErrorCode
 from models.line import DeviceKind
 from models.msisdn import normalize_line_number
+from resolvers.access import required
 from resolvers.guard import require_session
 from resolvers.pagination import Page, PageArgs, paginate_list
 
@@ -80,9 +81,11 @@ async def lines_by_ids(info: Any, ids: list[int]) -> list[Line | None]:
 
 
 async def line_for_mutation(
-    info: Any, msisdn: str, capability: Capability, field: str = "msisdn"
+    info: Any, msisdn: str, mutation: str, field: str = "msisdn"
 ) -> tuple[Line, LineAccess, Session]:
-    """The line a mutation acts on: NOT_FOUND if invisible, FORBIDDEN without `capability`."""
+    """The line `mutation` acts on: NOT_FOUND if invisible, FORBIDDEN without the
+    capability the mutation was declared with (`number_scoped`)."""
+    capability = required(mutation)
     session, loader = await access_loader(info)
     try:
         number = normalize_line_number(msisdn, field=field)

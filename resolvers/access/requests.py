@@ -11,7 +11,7 @@ from models import AccessLevel, AccessRequest, Grant, Line, User
 from models.access import RequestStatus, requests
 from models.errors import DomainError, ErrorCode
 from models.msisdn import normalize_line_number
-from resolvers.access import number_scoped
+from resolvers.access import number_scoped, required
 from resolvers.access.grants import actor_of
 from resolvers.access.lines import access_loader
 from resolvers.guard import is_full, require_session
@@ -53,7 +53,7 @@ async def resolve_respond_to_access_request(
     access = await loader.load(request.line_id if request else 0)  # type: ignore[attr-defined]
     if request is None or not access.visible:
         raise DomainError(ErrorCode.NOT_FOUND, field=["requestId"])
-    if not access.allows(Capability.MANAGE_ACCESS):
+    if not access.allows(required("respondToAccessRequest")):
         raise DomainError(ErrorCode.FORBIDDEN, field=["requestId"])
     await requests.respond(request, approve, actor_of(session))
     await request.refresh_from_db()

@@ -43,7 +43,7 @@ async def resolve_grants_received(info: Any) -> list[Grant]:
 @number_scoped("setPrimaryLine", Capability.VIEW_SUMMARY)
 async def resolve_set_primary_line(info: Any, msisdn: str) -> Line:
     """Any line the viewer can see may be the one shown first."""
-    line, _, session = await line_for_mutation(info, msisdn, Capability.VIEW_SUMMARY)
+    line, _, session = await line_for_mutation(info, msisdn, "setPrimaryLine")
     await PrimaryLine.update_or_create(
         defaults={"line_id": line.id},
         user_id=session.user_id,  # type: ignore[attr-defined]

@@ -200,3 +200,31 @@ async def test_long_fragment_chain_is_a_coded_error(client: httpx.AsyncClient) -
     chain = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} }}" for i in range(600))
     query = "{ ...F0 } " + chain + " fragment F600 on Query { __typename }"
     await refused(client, query, "QUERY_TOO_DEEP")
+
+
+async def test_an_unset_variable_does_not_cancel_the_page_size_in_the_cost(client) -> None:
+    fields = " ".join(
+        f"t{i}: tariffs(first: $f, last: $l) {{ edges {{ node {{ name }} }} }}" for i in range(15)
+    )
+    query = f"query($f: Int, $l: Int) {{ {fields} }}"
+    response = await client.post("/graphql", json={"query": query, "variables": {"f": 100}})
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert error["extensions"]["cost"] > 1000
+
+
+async def test_a_page_over_one_hundred_is_invalid_input_literal_or_variable(client) -> None:
+    literal = await client.post(
+        "/graphql", json={"query": "{ tariffs(first: 100000) { totalCount } }"}
+    )
+    variable = await client.post(
+        "/graphql",
+        json={
+            "query": "query($n: Int) { tariffs(first: $n) { totalCount } }",
+            "variables": {"n": 100000},
+        },
+    )
+    for response in (literal, variable):
+        (error,) = response.json()["errors"]
+        assert error["extensions"]["code"] == "INVALID_INPUT"
+        assert error["extensions"]["field"] == ["first"]
