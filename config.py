@@ -193,7 +193,8 @@ class Settings:
                     memory_cost=config("ARGON2_MEMORY_KIB", cast=int, default=65_536),
                     parallelism=config("ARGON2_PARALLELISM", cast=int, default=4),
                 ),
-                social_providers=_social_providers(environ),
+                # the environment wins over .env, as for every other setting
+                social_providers=_social_providers({**config.file_values, **environ}),
                 social_redirect_uris=_csv(config("SOCIAL_REDIRECT_URIS", default="")),
                 social_dev_provider=_bool(config("SOCIAL_DEV_PROVIDER", default=False)),
             )

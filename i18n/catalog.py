@@ -42,6 +42,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The lower bound is above the upper bound.",
         "ru": "Нижняя граница больше верхней.",
     },
+    "negative_price": {
+        "en": "A price cannot be negative.",
+        "ru": "Цена не может быть отрицательной.",
+    },
     "zero_amount": {"en": "The amount cannot be zero.", "ru": "Сумма не может быть нулевой."},
     # query limits
     "QUERY_TOO_DEEP": {

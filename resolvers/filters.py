@@ -12,6 +12,9 @@ def range_q(column: str, low: int | None, high: int | None, field: list[str]) ->
     """`low <= column <= high`, either bound optional; a reversed range is INVALID_INPUT."""
     if low is not None and high is not None and low > high:
         raise DomainError(ErrorCode.INVALID_INPUT, "invalid_range", field=field)
+    for bound, name in ((low, field[-1]), (high, field[-1].replace("Min", "Max"))):
+        if bound is not None and bound < 0:
+            raise DomainError(ErrorCode.INVALID_INPUT, "negative_price", field=[*field[:-1], name])
     query = Q()
     if low is not None:
         query &= Q(**{f"{column}__gte": low})

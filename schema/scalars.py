@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal as PyDecimal
-from decimal import InvalidOperation
 from typing import NewType
 
 import strawberry
@@ -11,17 +11,16 @@ import strawberry
 from models.errors import DomainError, ErrorCode
 from models.money import CURRENCY, to_decimal, to_kopecks
 
+_DECIMAL_TEXT = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,15})?")
+
 
 def _parse_decimal(value: object) -> PyDecimal:
-    if not isinstance(value, str | int):
+    """Only plain ASCII decimals like "150" or "-0.50": no exponents, underscores, spaces
+    or other scripts' digits, all of which Python's Decimal would accept."""
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(text, str) or not _DECIMAL_TEXT.fullmatch(text):
         raise ValueError('Decimal is written as a string like "150.00"')
-    try:
-        parsed = PyDecimal(str(value))
-    except InvalidOperation:
-        raise ValueError(f"not a decimal: {value!r}") from None
-    if not parsed.is_finite():
-        raise ValueError("Decimal must be finite")
-    return parsed
+    return PyDecimal(text)
 
 
 Decimal = NewType("Decimal", PyDecimal)

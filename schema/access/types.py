@@ -77,7 +77,7 @@ class AuditEntry:
     session_id: strawberry.ID | None = strawberry.field(description="From which session.")
     details: strawberry.scalars.JSON = strawberry.field(description="Before and after.")
 
-    @strawberry.field(description="Who did it; null for consent by SMS code.")
+    @strawberry.field(description="Who did it: the owner, or the asker who entered a consent code.")
     async def actor(self, info: Info) -> Person | None:
         if self.actor_id is None:  # type: ignore[attr-defined]
             return None

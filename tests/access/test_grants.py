@@ -153,3 +153,47 @@ async def test_grant_input_errors_change_nothing(gql: GQL, demo) -> None:
     overview = (await gql(OVERVIEW, token=anna))["data"]["viewer"]
     assert len(overview["grantsGiven"]) == 1  # only the demo's grant to Galina
     assert [c["kind"] for c in overview["contracts"]] == ["MOBILE", "HOME_INTERNET"]
+
+
+async def test_user_level_network_access_and_consent_are_audited_too(gql: GQL, demo, settings):
+    from tests.access.test_requests import CONFIRM, ask, code_in
+    from tests.helpers import sms_to
+
+    anna, boris = await tokens(gql, "9031234567", "9161112233")
+    await gql(USER_LEVEL, {"m": "9031234569", "l": "LIMITED"}, token=anna)
+    await gql(
+        'mutation { setMobileNetworkAccess(input: {msisdn: "9031234569", level: DISABLED})'
+        " { errors { code } } }",
+        token=anna,
+    )
+    asked = await ask(gql, boris, "9031234569", "LIMITED")
+    code = code_in(sms_to(settings, "9031234569")[-1])
+    await gql(CONFIRM, {"id": asked["request"]["id"], "code": code}, token=boris)
+    log = (await gql(AUDIT, {"m": "9031234569"}, token=anna))["data"]["viewer"]["line"]["auditLog"]
+    entries = [(e["node"]["action"], e["node"]["actor"]["name"]) for e in log["edges"]]
+    assert entries == [
+        ("REQUEST_CONFIRMED", "Борис Петров"),
+        ("NETWORK_ACCESS_CHANGE", "Анна Иванова"),
+        ("USER_LEVEL_CHANGE", "Анна Иванова"),
+    ]
+    assert all(e["node"]["sessionId"] for e in log["edges"])
+    assert log["edges"][1]["node"]["details"] == {"from": "LIMITED", "to": "DISABLED"}
+
+
+async def test_node_returns_a_visible_line_with_the_viewers_own_limits(gql: GQL, demo) -> None:
+    anna, galina = await tokens(gql, "9031234567", "9162223344")
+    query = (
+        "query($id: ID!) { node(id: $id) { ... on Line { msisdn transactions { totalCount } } } }"
+    )
+    lines = await gql("{ viewer { lines { edges { node { id msisdn } } } } }", token=anna)
+    masha_id = next(
+        e["node"]["id"]
+        for e in lines["data"]["viewer"]["lines"]["edges"]
+        if e["node"]["msisdn"] == "9031234568"
+    )
+    as_owner = await gql(query, {"id": masha_id}, token=anna)
+    assert as_owner["data"]["node"]["msisdn"] == "9031234568"
+    assert as_owner["data"]["node"]["transactions"]["totalCount"] >= 2
+    as_limited = await gql(query, {"id": masha_id}, token=galina)
+    assert as_limited["data"]["node"] == {"msisdn": "9031234568", "transactions": None}
+    assert as_limited["errors"][0]["extensions"]["code"] == "FORBIDDEN"

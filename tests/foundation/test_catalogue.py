@@ -112,6 +112,12 @@ async def test_bad_pagination_and_filter_input_is_invalid_input(gql: GQL, demo) 
         {"filter": {"priceMin": "10", "priceMax": "1"}},
         {"filter": {"priceMin": "1.001"}},
         {"filter": {"priceMin": "NaN"}},
+        {"filter": {"priceMin": "1_000"}},
+        {"filter": {"priceMin": "١٢"}},
+        {"filter": {"priceMin": " 12.50"}},
+        {"filter": {"priceMin": "1e5"}},
+        {"filter": {"priceMin": "-1"}},
+        {"filter": {"priceMax": 12.5}},
     ]
     for variables in cases:
         result = await gql(TARIFFS, variables)

@@ -86,3 +86,14 @@ def test_social_providers_are_read_from_their_blocks() -> None:
 def test_the_dev_social_provider_is_refused_in_production() -> None:
     with pytest.raises(ConfigError, match="SOCIAL_DEV_PROVIDER"):
         Settings.from_env({**PRODUCTION, "SOCIAL_DEV_PROVIDER": "1"}, env_file=None)
+
+
+def test_social_providers_are_read_from_dotenv_too(tmp_path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "SOCIAL_SSO_CLIENT_ID=from-file\nSOCIAL_SSO_METADATA_URL=https://sso.example/x\n"
+    )
+    settings = Settings.from_env({}, env_file=env_file)
+    assert [(p.id, p.client_id) for p in settings.social_providers] == [("sso", "from-file")]
+    overridden = Settings.from_env({"SOCIAL_SSO_CLIENT_ID": "from-env"}, env_file=env_file)
+    assert overridden.social_providers[0].client_id == "from-env"

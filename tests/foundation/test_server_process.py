@@ -72,3 +72,29 @@ async def test_production_without_a_secret_key_refuses_to_start(database_url: st
     output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
     assert process.returncode == 2
     assert b"SECRET_KEY" in output
+
+
+@pytest.mark.skipif(os.environ.get("LINEHUB_TEST_DB") != "postgres", reason="drops a database")
+async def test_readyz_says_unavailable_when_the_database_is_gone(tmp_path: Path) -> None:
+    import asyncpg
+
+    from tests.conftest import PG_DSN
+
+    name = f"linehub_ready_{os.getpid()}"
+    admin = await asyncpg.connect(PG_DSN)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = PG_DSN.rsplit("/", 1)[0] + "/" + name
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "ENV": "test"}
+    process = await start_hub(env, port, tmp_path / "server.log")
+    try:
+        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            ready = await client.get("/readyz")
+            assert ready.status_code == 503
+            assert ready.json() == {"status": "unavailable", "database": "unreachable"}
+            assert (await client.get("/healthz")).status_code == 200
+    finally:
+        await stop_hub(process)
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()

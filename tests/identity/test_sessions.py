@@ -213,3 +213,38 @@ async def test_racing_refreshes_with_one_token_revoke_the_session(gql: GQL, demo
     codes = [r["data"]["refreshSession"]["errors"] for r in results]
     assert sum(1 for c in codes if c == []) <= 1
     assert viewer_code(await gql(VIEWER, token=payload["accessToken"])) == "SESSION_REVOKED"
+
+
+async def test_a_password_weak_only_because_of_the_persons_own_data_is_refused(gql: GQL, demo):
+    """zxcvbn gets the person's number, name and birth year: what is strong for Boris is
+    guessable for Anna Ivanova, born 1984."""
+    password = "Иванова1984"
+    anna = (await login(gql, ANNA))["accessToken"]
+    refused = await gql(CHANGE, {"o": DEMO_PASSWORD, "n": password, "r": password}, token=anna)
+    assert refused["data"]["changePassword"]["errors"][0]["code"] == "WEAK_PASSWORD"
+    boris = (await login(gql, "9161112233"))["accessToken"]
+    allowed = await gql(CHANGE, {"o": DEMO_PASSWORD, "n": password, "r": password}, token=boris)
+    assert allowed["data"]["changePassword"]["errors"] == []
+
+
+async def test_a_session_records_its_client_and_when_it_was_last_seen(gql: GQL, demo) -> None:
+    query = "{ viewer { session { userAgent clientIp createdAt lastSeenAt } } }"
+    with time_machine.travel("2026-11-25 10:00:00+00:00", tick=False) as clock:
+        token = (
+            await gql(
+                'mutation { login(input: {login: "9031234567", password: "linehub-demo-2026"})'
+                " { accessToken } }",
+                headers={"User-Agent": "LinehubApp/3.1 (Android 14)"},
+            )
+        )["data"]["login"]["accessToken"]
+        first = (await gql(query, token=token))["data"]["viewer"]["session"]
+        assert first["userAgent"] == "LinehubApp/3.1 (Android 14)"
+        assert first["clientIp"] == "203.0.113.10"
+        assert first["lastSeenAt"].startswith("2026-11-25T10:00:00")
+        clock.shift(30)  # within the minute: not written again
+        assert (await gql(query, token=token))["data"]["viewer"]["session"]["lastSeenAt"] == (
+            first["lastSeenAt"]
+        )
+        clock.shift(90)
+        later = (await gql(query, token=token))["data"]["viewer"]["session"]["lastSeenAt"]
+        assert later.startswith("2026-11-25T10:02:00")
