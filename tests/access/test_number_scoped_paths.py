@@ -70,4 +70,3 @@ def test_number_scoped_data_is_reached_only_through_guarded_fields() -> None:
             if (type_name, field_name) not in GUARDED:
                 unguarded.append(f"{type_name}.{field_name} -> {target}")
     assert unguarded == [], "guard these and list them in GUARDED: " + ", ".join(unguarded)
-
