@@ -106,22 +106,27 @@ async def _measure(env: BenchEnv, token: str, table: Table) -> list[int | str]:
     return column
 
 
-async def _grow() -> None:
+async def grow_catalogue(prefix: str = PREFIX, count: int = EXTRA_CATALOGUE) -> None:
+    """Add `count` tariffs and services coded `<prefix><n>` (also used by the tests)."""
     await Tariff.bulk_create(
-        Tariff(code=f"{PREFIX}{n}", name=f"Bench {n}", kind=TariffKind.MOBILE, monthly_fee=n)
-        for n in range(EXTRA_CATALOGUE)
+        Tariff(code=f"{prefix}{n}", name=f"Extra {n}", kind=TariffKind.MOBILE, monthly_fee=n)
+        for n in range(count)
     )
     await Service.bulk_create(
         Service(
-            code=f"{PREFIX}{n}",
-            name=f"Bench {n}",
+            code=f"{prefix}{n}",
+            name=f"Extra {n}",
             kind=ServiceKind.MOBILE,
             price=n,
             period=ChargePeriod.MONTHLY,
             is_subscription=n % 2 == 0,
         )
-        for n in range(EXTRA_CATALOGUE)
+        for n in range(count)
     )
+
+
+async def _grow() -> None:
+    await grow_catalogue()
     contract = await Contract.filter(lines__msisdn=DEMO_OWNER, kind=ContractKind.MOBILE).first()
     tariff = await Tariff.filter(code__startswith=PREFIX).first()
     service = await Service.filter(code__startswith=PREFIX).first()

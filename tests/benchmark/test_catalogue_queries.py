@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from models import ChargePeriod, Service, ServiceKind, Tariff, TariffKind
+from bench.queries import grow_catalogue
 from tests.conftest import GQL
 from tests.querycount import assert_num_queries
 
@@ -57,24 +57,6 @@ query ServicesWithTotal {
 """
 
 
-async def grow_catalogue() -> None:
-    await Tariff.bulk_create(
-        Tariff(code=f"extra-{n}", name=f"Extra {n}", kind=TariffKind.MOBILE, monthly_fee=n)
-        for n in range(EXTRA_ROWS)
-    )
-    await Service.bulk_create(
-        Service(
-            code=f"extra-{n}",
-            name=f"Extra {n}",
-            kind=ServiceKind.MOBILE,
-            price=n,
-            period=ChargePeriod.MONTHLY,
-            is_subscription=n % 2 == 0,
-        )
-        for n in range(EXTRA_ROWS)
-    )
-
-
 async def page_size(gql: GQL, query: str, field: str, statements: int) -> int:
     async with assert_num_queries(statements):
         result = await gql(query)
@@ -96,6 +78,6 @@ async def test_catalogue_query_cost_does_not_grow_with_the_catalogue(
 ) -> None:
     # one SELECT of the page (LIMIT first+1 tells hasNextPage); COUNT only for totalCount
     small = await page_size(gql, query, field, statements)
-    await grow_catalogue()
+    await grow_catalogue("extra-", EXTRA_ROWS)
     large = await page_size(gql, query, field, statements)
     assert small < large == 20
