@@ -27,7 +27,7 @@ from models.identity import (
     RefreshToken,
     Session,
     TemporaryPassword,
-    ThrottleCounter,
+    ThrottleLog,
 )
 from models.line import DeviceKind, Line, LineStatus
 from models.person import User
@@ -74,7 +74,7 @@ __all__ = [
     "Tariff",
     "TariffKind",
     "TemporaryPassword",
-    "ThrottleCounter",
+    "ThrottleLog",
     "User",
     "post_entry",
 ]

@@ -88,17 +88,17 @@ class RefreshToken(Model):
         table = "refresh_token"
 
 
-class ThrottleCounter(Model):
-    """A fixed-window counter shared by all workers when Redis is not configured."""
+class ThrottleLog(Model):
+    """The recent admitted hits of one throttled key, for the sliding windows of
+    auth.throttle when Redis is not configured."""
 
-    id = fields.IntField(primary_key=True)
-    key = fields.CharField(max_length=200)
-    window_start = fields.BigIntField()
-    count = fields.IntField(default=0)
+    id = fields.BigIntField(primary_key=True)
+    key = fields.CharField(max_length=200, unique=True)
+    hits = fields.TextField(default="", description="Microsecond timestamps, oldest first")
+    last_at = fields.BigIntField(default=0, db_index=True, description="The newest hit")
 
     class Meta:
-        table = "throttle_counter"
-        unique_together = (("key", "window_start"),)
+        table = "throttle_log"
 
 
 class LoginLock(Model):

@@ -22,6 +22,7 @@ from app import create_app
 from cli.db import apply_migrations, wipe_all
 from config import Argon2Params, Settings
 from models import tortoise_config
+from tests.helpers import service_unreachable
 
 TEST_DB = os.environ.get("LINEHUB_TEST_DB", "sqlite")
 PG_DSN = os.environ.get("LINEHUB_TEST_PG_DSN", "postgres://postgres@127.0.0.1:5432/test")
@@ -39,13 +40,7 @@ async def _create_pg_database() -> str:
     try:
         conn = await asyncpg.connect(PG_DSN, timeout=5)
     except (OSError, asyncpg.PostgresError) as exc:
-        if os.environ.get("LINEHUB_SKIP_PG") == "1":
-            pytest.skip(f"PostgreSQL unreachable and LINEHUB_SKIP_PG=1: {exc}")
-        pytest.fail(
-            f"PostgreSQL at {PG_DSN} is unreachable ({exc}); the PostgreSQL pass "
-            "must run. Set LINEHUB_SKIP_PG=1 by hand to skip it.",
-            pytrace=False,
-        )
+        service_unreachable("PostgreSQL", PG_DSN, "LINEHUB_SKIP_PG", exc)
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')
     finally:

@@ -8,7 +8,9 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
+
+import pytest
 
 from config import Settings
 
@@ -99,3 +101,14 @@ async def linehub(database_url: str, *args: str, **env: str) -> tuple[int, str]:
     )
     output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
     return process.returncode or 0, output.decode()
+
+
+def service_unreachable(service: str, url: str, skip_env: str, exc: Exception) -> NoReturn:
+    """A service the run needs is down: fail, unless somebody chose by hand to skip it."""
+    if os.environ.get(skip_env) == "1":
+        pytest.skip(f"{service} unreachable and {skip_env}=1: {exc}")
+    pytest.fail(
+        f"{service} at {url} is unreachable ({exc}); the tests that need it must run. "
+        f"Set {skip_env}=1 by hand to skip them.",
+        pytrace=False,
+    )

@@ -1,0 +1,99 @@
+"""Throttles are sliding windows: no reset where the clock turns, and the wait they name is exact.
+
+Run against both backends (the database, and Redis as several workers would share it).
+"""
+
+import asyncio
+import dataclasses
+import re
+
+import pytest
+import time_machine
+
+from models import ThrottleLog
+from tests.conftest import GQL
+from tests.helpers import REQUEST_PASSWORD, sms_to
+
+ANNA = "9031234567"
+
+
+@pytest.fixture(params=["database", "redis"])
+def throttled(request: pytest.FixtureRequest, make_gql, settings, demo) -> GQL:
+    if request.param == "redis":
+        settings = dataclasses.replace(settings, redis_url=request.getfixturevalue("redis_url"))
+    return make_gql(settings)
+
+
+async def ask(gql: GQL, who: str = ANNA) -> list[dict]:
+    answer = await gql(REQUEST_PASSWORD, {"login": who}, headers={"Accept-Language": "en"})
+    return answer["data"]["requestPassword"]["errors"]
+
+
+def wait_named(errors: list[dict]) -> int:
+    (error,) = errors
+    assert error["code"] == "RATE_LIMITED"
+    return int(re.search(r"in (\d+) seconds", error["message"]).group(1))
+
+
+async def test_the_limit_holds_across_the_turn_of_the_hour(throttled: GQL, settings) -> None:
+    with time_machine.travel("2026-11-25 10:59:50+00:00", tick=False) as clock:
+        for _ in range(3):
+            assert await ask(throttled) == []
+        clock.shift(20)  # 11:00:10, where a fixed 15-minute window would start afresh
+        assert wait_named(await ask(throttled)) == 15 * 60 - 20
+        clock.shift(15 * 60 - 21)  # one second too early
+        assert wait_named(await ask(throttled)) == 1
+        clock.shift(1)
+        assert await ask(throttled) == []
+    assert len(sms_to(settings, ANNA)) == 4
+
+
+async def test_refused_requests_do_not_push_the_wait_further(throttled: GQL) -> None:
+    with time_machine.travel("2026-11-25 08:00:00+00:00", tick=False) as clock:
+        for _ in range(3):
+            await ask(throttled)
+        for minute in range(1, 6):
+            clock.shift(60)
+            assert wait_named(await ask(throttled)) == 15 * 60 - minute * 60
+        clock.shift(10 * 60)  # 15 minutes after the three admitted ones
+        assert await ask(throttled) == []
+
+
+async def test_ten_a_day_however_they_are_spread(throttled: GQL, settings) -> None:
+    with time_machine.travel("2026-11-25 20:00:00+00:00", tick=False) as clock:
+        for _ in range(10):
+            assert await ask(throttled) == []
+            clock.shift(16 * 60)  # each quarter-hour limit long passed
+        # 10 admitted from 20:00 to 22:24; past midnight the day still counts them
+        clock.shift(2 * 3600)
+        assert wait_named(await ask(throttled)) == 24 * 3600 - (10 * 16 * 60 + 2 * 3600)
+        clock.shift(24 * 3600 - (10 * 16 * 60 + 2 * 3600))
+        assert await ask(throttled) == []
+    assert len(sms_to(settings, ANNA)) == 11
+
+
+async def test_numbers_and_addresses_are_counted_apart(throttled: GQL, make_gql, settings) -> None:
+    with time_machine.travel("2026-11-25 12:00:00+00:00", tick=False):
+        for _ in range(3):
+            await ask(throttled)
+        assert await ask(throttled, "9031234568") == []
+        # 30 an hour from one address, whatever the numbers (4 were asked above)
+        answers = [await ask(throttled, f"99922{n:05d}") for n in range(30)]
+        assert [bool(a) for a in answers] == [False] * 26 + [True] * 4
+        assert wait_named(answers[-1]) == 3600
+
+
+async def test_a_burst_of_parallel_requests_gets_exactly_the_limit(throttled: GQL, settings):
+    answers = await asyncio.gather(*(ask(throttled) for _ in range(12)))
+    assert sorted(bool(errors) for errors in answers) == [False] * 3 + [True] * 9
+    assert len(sms_to(settings, ANNA)) == 3
+
+
+async def test_the_database_forgets_keys_idle_for_two_days(gql: GQL, demo) -> None:
+    with time_machine.travel("2026-11-25 12:00:00+00:00", tick=False) as clock:
+        await ask(gql)
+        assert await ThrottleLog.filter(key__contains=ANNA).count() == 1
+        clock.shift(2 * 24 * 3600 + 1)
+        await ask(gql, "9031234568")
+        assert await ThrottleLog.filter(key__contains=ANNA).count() == 0
+        assert await ask(gql) == []  # and starts afresh
