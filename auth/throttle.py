@@ -91,11 +91,13 @@ class DatabaseThrottle:
             async with in_transaction():
                 log = await ThrottleLog.select_for_update().get_or_none(key=full_key)
                 if log is not None:
+                    new_key = not log.hits
                     wait = await _judge(log, rule)
                     break
             # swept away as stale between the insert and the lock: make it again
-        if wait is None:
-            # keys nobody has hit for two days (every window is over) are forgotten
+        if new_key:
+            # the table grows only by new keys; each one sweeps away the keys nobody has
+            # hit for two days (every window is over)
             await ThrottleLog.filter(last_at__lt=now_us() - 2 * 24 * 3600 * MICRO).delete()
         return wait
 
