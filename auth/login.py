@@ -33,7 +33,7 @@ def locked(until: datetime) -> DomainError:
 async def password_login(
     login: str, password: str, client: ClientInfo, svc: AuthServices
 ) -> IssuedSession:
-    await enforce(svc.throttle, client.ip or "-", LOGINS_PER_CLIENT)
+    await enforce(svc.throttle, LOGINS_PER_CLIENT.of(client.ip or "-"))
     key = login_key(login)
     if not password or len(password) > MAX_PASSWORD_INPUT:
         raise DomainError(ErrorCode.INVALID_CREDENTIALS)
@@ -50,7 +50,10 @@ async def password_login(
     temporary_ok = await svc.hasher.verify(waiting.password_hash if waiting else None, password)
     permanent_ok = await svc.hasher.verify(permanent, password)
 
-    if temporary_ok and waiting is not None and await temporary.consume(waiting):
+    if temporary_ok and waiting is not None:
+        if not await temporary.consume(waiting):
+            # the right password, spent a moment ago by a parallel submit: not a guess
+            raise DomainError(ErrorCode.INVALID_CREDENTIALS, "temporary_used")
         await _succeed(user)
         return await open_session(
             user, AuthMethod.TEMPORARY_PASSWORD, client, svc.tokens, must_set_password=True

@@ -52,7 +52,7 @@ async def update_profile(
         raise DomainError(ErrorCode.INVALID_INPUT, "invalid_email", field=["email"])
     if new_email is not None:
         # every change mails a stranger's address: bound how often
-        await enforce(svc.throttle, str(user.id), EMAIL_CHANGES_PER_USER)
+        await enforce(svc.throttle, EMAIL_CHANGES_PER_USER.of(str(user.id)))
     if new_alias is not None and new_alias != user.alias:
         if await User.filter(alias=new_alias).exclude(id=user.id).exists():
             raise DomainError(ErrorCode.INVALID_INPUT, "alias_taken", field=["alias"])

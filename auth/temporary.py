@@ -10,7 +10,12 @@ from tortoise.transactions import in_transaction
 
 from auth.lookup import find_user, login_key
 from auth.services import AuthServices
-from auth.throttle import PASSWORD_REQUESTS_PER_CLIENT, PASSWORD_REQUESTS_PER_NUMBER, enforce
+from auth.throttle import (
+    PASSWORD_REQUESTS_PER_CLIENT,
+    PASSWORD_REQUESTS_PER_NUMBER,
+    SMS_PER_PHONE,
+    enforce,
+)
 from models import Line, TemporaryPassword, User
 
 # no 0/O/o, 1/I/l: read off a phone screen and typed on another device without doubt
@@ -35,28 +40,39 @@ async def request_password(login: str, client_ip: str | None, svc: AuthServices)
     The same hashing work is done either way, so the answer's timing says nothing.
     """
     key = login_key(login)
-    await enforce(svc.throttle, client_ip or "-", PASSWORD_REQUESTS_PER_CLIENT)
-    await enforce(svc.throttle, key, PASSWORD_REQUESTS_PER_NUMBER)
+    await enforce(
+        svc.throttle,
+        PASSWORD_REQUESTS_PER_CLIENT.of(client_ip or "-"),
+        PASSWORD_REQUESTS_PER_NUMBER.of(key),
+    )
     user = await find_user(key)
     await issue_and_send(user, svc)
 
 
-async def issue_and_send(user: User | None, svc: AuthServices) -> None:
+async def issue_and_send(user: User | None, svc: AuthServices) -> bool:
+    """Issue a temporary password and send it; False when no SMS went out.
+
+    The SMS is also throttled per phone, whichever login or channel asked, and silently:
+    a visible refusal would tell that an alias and a number belong to one phone.
+    """
     password = generate()
     password_hash = await svc.hasher.hash(password)
     if user is None:
-        return
+        return False
     to = await sms_number(user)
-    if to is None:
-        return
+    if to is None or await svc.throttle.admit([SMS_PER_PHONE.of(to)]) is not None:
+        return False
     now = datetime.now(UTC)
     async with in_transaction():
-        # a newer password voids every older one still waiting
+        # the person's row serializes parallel requests: each voids what the one before
+        # it issued, so exactly one password is left waiting
+        await User.select_for_update().get(id=user.id)
         await TemporaryPassword.filter(
             user_id=user.id, used_at__isnull=True, voided_at__isnull=True
         ).update(voided_at=now)
         await TemporaryPassword.create(user=user, password_hash=password_hash, expires_at=now + TTL)
     await svc.sms.send(to, SMS_TEXT.format(password=password))
+    return True
 
 
 async def sms_number(user: User) -> str | None:
@@ -87,12 +103,19 @@ async def active_temporary(user_id: int) -> TemporaryPassword | None:
 
 
 async def consume(temporary: TemporaryPassword) -> bool:
-    """Spend it once: of two racing logins with the same password, one wins."""
-    return bool(
+    """Spend it once: of two racing logins with the same password, one wins. Whatever
+    else is still waiting for this person is voided with it."""
+    now = datetime.now(UTC)
+    spent = await TemporaryPassword.filter(
+        id=temporary.id, used_at__isnull=True, voided_at__isnull=True
+    ).update(used_at=now)
+    if spent:
         await TemporaryPassword.filter(
-            id=temporary.id, used_at__isnull=True, voided_at__isnull=True
-        ).update(used_at=datetime.now(UTC))
-    )
+            user_id=temporary.user_id,  # type: ignore[attr-defined]
+            used_at__isnull=True,
+            voided_at__isnull=True,
+        ).update(voided_at=now)
+    return bool(spent)
 
 
 async def reserve_try(temporary: TemporaryPassword | None) -> TemporaryPassword | None:

@@ -3,8 +3,9 @@
 A log of the recent admitted hits per key, not a counter per clock window: a fixed window
 lets twice the limit through across its boundary and resets mid-burst, and a limit that
 depends on where the clock happens to stand is neither a promise to users nor a defence.
-Refused hits are not logged, so the wait a refusal names is exact and a retry after it
-succeeds.
+A request counts under several tallies at once (per number and per address): it is
+admitted into all of them or into none, so a refusal costs nothing anywhere and the wait
+it names is exact.
 """
 
 from __future__ import annotations
@@ -43,11 +44,34 @@ class Rule:
     def longest(self) -> int:
         return max(limit.window for limit in self.limits)
 
+    @property
+    def keep(self) -> int:
+        """Only the newest `count` hits can ever decide a limit."""
+        return max(limit.count for limit in self.limits)
+
+    def of(self, key: str) -> Tally:
+        return Tally(self, key)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One rule's count for one key (a number, an address, a person)."""
+
+    rule: Rule
+    key: str
+
+    @property
+    def log_key(self) -> str:
+        return f"{self.rule.name}:{self.key}"[:200]
+
 
 # The limits the README documents. Per number: a person needs one SMS, maybe a retry;
 # per client address: a household or an office behind one NAT asks for a few more.
 PASSWORD_REQUESTS_PER_NUMBER = Rule("pwreq-number", (Limit(3, 15 * 60), Limit(10, 24 * 3600)))
 PASSWORD_REQUESTS_PER_CLIENT = Rule("pwreq-client", (Limit(30, 3600),))
+# the same limits on the phone an SMS goes to, whichever login (number, alias, home
+# login) or channel (web, USSD) asked for it
+SMS_PER_PHONE = Rule("sms-phone", PASSWORD_REQUESTS_PER_NUMBER.limits)
 LOGINS_PER_CLIENT = Rule("login-client", (Limit(100, 15 * 60),))
 ACCESS_REQUESTS_PER_USER = Rule("accessreq-user", (Limit(10, 3600),))
 CONFIRMS_PER_USER = Rule("confirm-user", (Limit(30, 3600),))
@@ -55,8 +79,9 @@ EMAIL_CHANGES_PER_USER = Rule("email-user", (Limit(5, 3600),))
 
 
 class Throttle(Protocol):
-    async def admit(self, key: str, rule: Rule) -> int | None:
-        """Log one hit if every limit allows it and return None; else the seconds to wait."""
+    async def admit(self, tallies: Sequence[Tally]) -> int | None:
+        """Log one hit under every tally if all their limits allow it and return None;
+        else log nothing and return the seconds to wait."""
         ...
 
 
@@ -78,23 +103,25 @@ def wait_for(earlier: Sequence[int], rule: Rule, now: int) -> int | None:
 
 
 class DatabaseThrottle:
-    """The log as one row per key, judged and written under that row's lock, so workers
+    """The log as one row per key, judged and written under the rows' locks, so workers
     racing for the last slot are served one after the other (SQLite: one writer anyway)."""
 
-    async def admit(self, key: str, rule: Rule) -> int | None:
-        full_key = f"{rule.name}:{key}"[:200]
+    async def admit(self, tallies: Sequence[Tally]) -> int | None:
+        # one lock order for every worker, so two requests never wait for each other
+        keys = sorted({tally.log_key for tally in tallies})
         while True:
-            # the row must exist to be locked; INSERT .. ON CONFLICT DO NOTHING cannot fail
-            # and abort the transaction the way a plain INSERT would
-            fresh = ThrottleLog(key=full_key, last_at=now_us())
-            await ThrottleLog.bulk_create([fresh], ignore_conflicts=True)
+            # the rows must exist to be locked; INSERT .. ON CONFLICT DO NOTHING cannot
+            # fail and abort the transaction the way a plain INSERT would
+            fresh = [ThrottleLog(key=key, last_at=now_us()) for key in keys]
+            await ThrottleLog.bulk_create(fresh, ignore_conflicts=True)
             async with in_transaction():
-                log = await ThrottleLog.select_for_update().get_or_none(key=full_key)
-                if log is not None:
-                    new_key = not log.hits
-                    wait = await _judge(log, rule)
+                rows = ThrottleLog.select_for_update().filter(key__in=keys).order_by("key")
+                logs = {log.key: log for log in await rows}
+                if len(logs) == len(keys):
+                    new_key = any(not log.hits for log in logs.values())
+                    wait = await _judge([(logs[t.log_key], t.rule) for t in tallies])
                     break
-            # swept away as stale between the insert and the lock: make it again
+            # one was swept away as stale between the insert and the lock: again
         if new_key:
             # the table grows only by new keys; each one sweeps away the keys nobody has
             # hit for two days (every window is over)
@@ -102,40 +129,53 @@ class DatabaseThrottle:
         return wait
 
 
-async def _judge(log: ThrottleLog, rule: Rule) -> int | None:
-    """Admit a hit into the locked log row, or say the wait."""
-    now = now_us()  # read under the lock, so the log stays in order
-    # only the newest `count` hits can ever decide a limit
-    keep = max(limit.count for limit in rule.limits)
-    earlier = [at for at in map(int, log.hits.split()) if at > now - rule.longest * MICRO]
-    wait = wait_for(earlier[-keep:], rule, now)
-    if wait is None:
-        log.hits = " ".join(map(str, [*earlier, now][-keep:]))
+async def _judge(logs: Sequence[tuple[ThrottleLog, Rule]]) -> int | None:
+    """Admit a hit into every locked log row, or into none and say the wait."""
+    now = now_us()  # read under the locks, so the logs stay in order
+    earlier = {
+        log.key: [at for at in map(int, log.hits.split()) if at > now - rule.longest * MICRO]
+        for log, rule in logs
+    }
+    waits = [wait_for(earlier[log.key][-rule.keep :], rule, now) for log, rule in logs]
+    if any(wait is not None for wait in waits):
+        return max(wait for wait in waits if wait is not None)
+    for log, rule in logs:
+        log.hits = " ".join(map(str, [*earlier[log.key], now][-rule.keep :]))
         log.last_at = now
         await log.save(update_fields=["hits", "last_at"])
-    return wait
+    return None
 
 
-# Redis: the same log as a sorted set, judged and written in one atomic script.
+# Redis: the same logs as sorted sets, judged and written by one atomic script.
+# ARGV: now, member, then per key: its longest window, its number of limits, and
+# (count, window) for each limit; times in microseconds.
 ADMIT = """
-local now, longest = tonumber(ARGV[1]), tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest)
-local earlier = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-local ats = {}
-for i = 2, #earlier, 2 do ats[#ats + 1] = tonumber(earlier[i]) end
-local wait = -1
-for i = 4, #ARGV, 2 do
-  local count, window = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
-  local inside = {}
-  for _, at in ipairs(ats) do if at > now - window then inside[#inside + 1] = at end end
-  if #inside >= count then
-    local frees = inside[#inside - count + 1] + window - now
-    if frees > wait then wait = frees end
+local now, member, pos, wait, longest = tonumber(ARGV[1]), ARGV[2], 3, -1, {}
+for k = 1, #KEYS do
+  longest[k] = tonumber(ARGV[pos])
+  local limits = tonumber(ARGV[pos + 1])
+  pos = pos + 2
+  redis.call('ZREMRANGEBYSCORE', KEYS[k], '-inf', now - longest[k])
+  local earlier = redis.call('ZRANGE', KEYS[k], 0, -1, 'WITHSCORES')
+  for _ = 1, limits do
+    local count, window = tonumber(ARGV[pos]), tonumber(ARGV[pos + 1])
+    pos = pos + 2
+    local inside = {}
+    for i = 2, #earlier, 2 do
+      local at = tonumber(earlier[i])
+      if at > now - window then inside[#inside + 1] = at end
+    end
+    if #inside >= count then
+      local frees = inside[#inside - count + 1] + window - now
+      if frees > wait then wait = frees end
+    end
   end
 end
 if wait >= 0 then return tostring(wait) end
-redis.call('ZADD', KEYS[1], now, ARGV[3])
-redis.call('PEXPIRE', KEYS[1], math.ceil(longest / 1000))
+for k = 1, #KEYS do
+  redis.call('ZADD', KEYS[k], now, member)
+  redis.call('PEXPIRE', KEYS[k], math.ceil(longest[k] / 1000))
+end
 return false
 """
 
@@ -147,12 +187,15 @@ class RedisThrottle:
         self.redis = redis.from_url(url)
         self.script = self.redis.register_script(ADMIT)
 
-    async def admit(self, key: str, rule: Rule) -> int | None:
+    async def admit(self, tallies: Sequence[Tally]) -> int | None:
         now = now_us()
-        windows = [part for limit in rule.limits for part in (limit.count, limit.window * MICRO)]
+        args: list[int | str] = [now, f"{now}-{secrets.token_hex(4)}"]
+        for tally in tallies:
+            limits = tally.rule.limits
+            args += [tally.rule.longest * MICRO, len(limits)]
+            args += [part for limit in limits for part in (limit.count, limit.window * MICRO)]
         wait = await self.script(
-            keys=[f"linehub:throttle:{rule.name}:{key}"],
-            args=[now, rule.longest * MICRO, f"{now}-{secrets.token_hex(4)}", *windows],
+            keys=[f"linehub:throttle:{tally.log_key}" for tally in tallies], args=args
         )
         return None if wait is None else max(1, math.ceil(int(wait) / MICRO))
 
@@ -160,9 +203,9 @@ class RedisThrottle:
         await self.redis.aclose()
 
 
-async def enforce(throttle: Throttle, key: str, rule: Rule) -> None:
-    """Admit the hit under every limit of the rule, or refuse it as RATE_LIMITED with the wait."""
-    wait = await throttle.admit(key, rule)
+async def enforce(throttle: Throttle, *tallies: Tally) -> None:
+    """Admit the request under every tally, or refuse it as RATE_LIMITED with the wait."""
+    wait = await throttle.admit(tallies)
     if wait is not None:
         raise DomainError(ErrorCode.RATE_LIMITED, retry_after=wait)
 

@@ -23,10 +23,12 @@ async def handle_ussd(msisdn: str, code: str, svc: AuthServices) -> str:
     if code.replace(" ", "") != PASSWORD_CODE:
         return REPLIES["unknown"]
     try:
-        await enforce(svc.throttle, number, PASSWORD_REQUESTS_PER_NUMBER)
+        await enforce(svc.throttle, PASSWORD_REQUESTS_PER_NUMBER.of(number))
     except DomainError as exc:
         if exc.code is ErrorCode.RATE_LIMITED:
             return REPLIES["limited"]
         raise
-    await issue_and_send(await find_user(number), svc)
+    user = await find_user(number)
+    if not await issue_and_send(user, svc) and user is not None:
+        return REPLIES["limited"]  # the phone's own SMS limit, reached through the web
     return REPLIES["sent"]

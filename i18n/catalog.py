@@ -74,6 +74,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Wrong login or password.",
         "ru": "Неверный логин или пароль.",
     },
+    "temporary_used": {
+        "en": "This temporary password has already been used. Ask for a new one.",
+        "ru": "Этот временный пароль уже использован. Запросите новый.",
+    },
     "LOCKED": {
         "en": "Too many wrong passwords. Password login is locked until {locked_until}.",
         "ru": "Слишком много неверных паролей. Вход по паролю заблокирован до {locked_until}.",

@@ -146,7 +146,7 @@ class SocialLogin:
             )
         if app_state is not None and not 0 < len(app_state) <= MAX_APP_STATE:
             raise DomainError(ErrorCode.INVALID_INPUT, "app_state_length", field=["state"])
-        await enforce(throttle, client_ip or "-", STARTS_PER_CLIENT)
+        await enforce(throttle, STARTS_PER_CLIENT.of(client_ip or "-"))
         state = secrets.token_urlsafe(32)
         verifier = secrets.token_urlsafe(64)  # 86 characters: RFC 7636 wants 43 to 128
         nonce = secrets.token_urlsafe(32) if provider.openid else None

@@ -25,7 +25,7 @@ CODE_SMS = (
 async def resolve_request_line_access(info: Any, msisdn: str, level: AccessLevel) -> AccessRequest:
     """Ask for access; the answer is the same whether the number exists (models rule)."""
     session = await require_session(info)
-    await enforce(info.context.auth.throttle, str(session.user_id), ACCESS_REQUESTS_PER_USER)  # type: ignore[attr-defined]
+    await enforce(info.context.auth.throttle, ACCESS_REQUESTS_PER_USER.of(str(session.user_id)))  # type: ignore[attr-defined]
     number = normalize_line_number(msisdn)
     line = await Line.get_or_none(msisdn=number).select_related("contract__holder")
     requester: User = session.user  # type: ignore[attr-defined]
@@ -38,7 +38,7 @@ async def resolve_request_line_access(info: Any, msisdn: str, level: AccessLevel
 
 async def resolve_confirm_line_access(info: Any, request_id: int | None, code: str) -> Grant:
     session = await require_session(info)
-    await enforce(info.context.auth.throttle, str(session.user_id), CONFIRMS_PER_USER)  # type: ignore[attr-defined]
+    await enforce(info.context.auth.throttle, CONFIRMS_PER_USER.of(str(session.user_id)))  # type: ignore[attr-defined]
     return await requests.confirm(request_id or 0, session.user_id, code, actor_of(session))  # type: ignore[attr-defined]
 
 
