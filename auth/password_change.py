@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from tortoise.transactions import in_transaction
+
 from auth.login import record_failure
 from auth.lookup import login_of
 from auth.passwords import check_password_policy
@@ -29,8 +31,16 @@ async def set_password(session: Session, password: str, repeat: str, svc: AuthSe
         raise DomainError(ErrorCode.FORBIDDEN, "use_change_password")
     user = session.user  # type: ignore[attr-defined]
     check_password_policy(password, repeat, await user_inputs(user))
-    await _store(user, await svc.hasher.hash(password))
-    await Session.filter(id=session.id).update(must_set_password=False)
+    password_hash = await svc.hasher.hash(password)
+    async with in_transaction():
+        # claimed in one conditional UPDATE: of two parallel submits, one sets the password
+        # and the other is told to use changePassword, instead of silently overwriting it
+        if not await Session.filter(id=session.id, must_set_password=True).update(
+            must_set_password=False
+        ):
+            raise DomainError(ErrorCode.FORBIDDEN, "use_change_password")
+        credential, _ = await Credential.get_or_create(user=user)
+        await Credential.filter(id=credential.id).update(**_new_password(password_hash))
     session.must_set_password = False
     await revoke_others(user.id, session.id, "password_set")
     return session
@@ -46,16 +56,24 @@ async def change_password(
         await record_failure(user)
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, field=["oldPassword"])
     check_password_policy(new, repeat, [*await user_inputs(user), old], field="newPassword")
-    await _store(user, await svc.hasher.hash(new))
+    new_hash = await svc.hasher.hash(new)
+    # stored only over the password that was checked: if a parallel change got there
+    # first, the old password given here is no longer the current one
+    replaced = await Credential.filter(
+        id=credential.id, password_hash=current, permanent_disabled=False
+    ).update(**_new_password(new_hash))
+    if not replaced:
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS, field=["oldPassword"])
     await revoke_others(user.id, session.id, "password_changed")
     return session
 
 
-async def _store(user: User, password_hash: str) -> None:
-    credential, _ = await Credential.get_or_create(user=user)
-    credential.password_hash = password_hash
-    credential.permanent_disabled = False
-    credential.failed_attempts = 0
-    credential.locked_until = None
-    credential.password_changed_at = datetime.now(UTC)
-    await credential.save()
+def _new_password(password_hash: str) -> dict[str, object]:
+    """A new permanent password also ends any lockout and turns the password back on."""
+    return {
+        "password_hash": password_hash,
+        "permanent_disabled": False,
+        "failed_attempts": 0,
+        "locked_until": None,
+        "password_changed_at": datetime.now(UTC),
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from auth.sessions import revoke
@@ -16,11 +17,12 @@ async def resolve_sessions(info: Any) -> list[Session]:
     session = await require_session(info)
     if not await is_full(info):
         return [session]
-    return list(
-        await Session.filter(user_id=session.user_id, revoked_at__isnull=True).order_by(  # type: ignore[attr-defined]
-            "-created_at"
-        )
+    live = Session.filter(
+        user_id=session.user_id,  # type: ignore[attr-defined]
+        revoked_at__isnull=True,
+        expires_at__gt=datetime.now(UTC),
     )
+    return list(await live.order_by("-created_at"))
 
 
 async def resolve_revoke_session(info: Any, session_id: str) -> Session:

@@ -11,7 +11,15 @@ from joserfc import jwt
 from joserfc.jwk import OctKey
 
 from tests.conftest import GQL
-from tests.helpers import DEMO_PASSWORD, VIEWER, login
+from tests.helpers import (
+    DEMO_PASSWORD,
+    REQUEST_PASSWORD,
+    SET_PASSWORD,
+    VIEWER,
+    login,
+    sms_to,
+    temporary_password_from,
+)
 
 ANNA = "9031234567"
 REFRESH = """
@@ -248,3 +256,48 @@ async def test_a_session_records_its_client_and_when_it_was_last_seen(gql: GQL, 
         clock.shift(90)
         later = (await gql(query, token=token))["data"]["viewer"]["session"]["lastSeenAt"]
         assert later.startswith("2026-11-25T10:02:00")
+
+
+async def test_expired_sessions_are_not_listed(gql: GQL, demo) -> None:
+    with time_machine.travel("2026-11-01 10:00:00+00:00", tick=False):
+        old = await login(gql, ANNA)
+    with time_machine.travel("2026-12-02 10:00:00+00:00", tick=False):  # 31 days on
+        new = await login(gql, ANNA)
+        listed = (await gql(VIEWER, token=new["accessToken"]))["data"]["viewer"]["sessions"]
+    assert [s["id"] for s in listed] == [new["session"]["id"]]
+    assert old["session"]["id"] != new["session"]["id"]
+
+
+async def test_two_parallel_changes_one_wins_and_the_other_is_told(gql: GQL, demo) -> None:
+    token = (await login(gql, ANNA))["accessToken"]
+    firsts = ["Морошка-на-болоте-1975", "Brusnika-v-lesu-1982"]
+    answers = await asyncio.gather(
+        *(gql(CHANGE, {"o": DEMO_PASSWORD, "n": p, "r": p}, token=token) for p in firsts)
+    )
+    errors = [a["data"]["changePassword"]["errors"] for a in answers]
+    assert sorted(len(e) for e in errors) == [0, 1]
+    (refused,) = errors[0] or errors[1]
+    assert refused["code"] == "INVALID_CREDENTIALS"
+    winner = firsts[0] if not errors[0] else firsts[1]
+    loser = firsts[1] if winner == firsts[0] else firsts[0]
+    assert (await login(gql, ANNA, winner))["accessToken"]
+    assert not (await login(gql, ANNA, loser))["accessToken"]
+
+
+async def test_two_parallel_first_passwords_one_wins_and_the_other_is_told(
+    gql: GQL, demo, settings
+) -> None:
+    await gql(REQUEST_PASSWORD, {"login": ANNA})
+    temp = temporary_password_from(sms_to(settings, ANNA)[-1])
+    token = (await login(gql, ANNA, temp))["accessToken"]
+    firsts = ["Морошка-на-болоте-1975", "Brusnika-v-lesu-1982"]
+    answers = await asyncio.gather(
+        *(gql(SET_PASSWORD, {"p": p, "r": p}, token=token) for p in firsts)
+    )
+    errors = [a["data"]["setPassword"]["errors"] for a in answers]
+    assert sorted(len(e) for e in errors) == [0, 1]
+    assert [e["code"] for e in errors[0] or errors[1]] == ["FORBIDDEN"]
+    winner = firsts[0] if not errors[0] else firsts[1]
+    loser = firsts[1] if winner == firsts[0] else firsts[0]
+    assert (await login(gql, ANNA, winner))["accessToken"]
+    assert not (await login(gql, ANNA, loser))["accessToken"]
