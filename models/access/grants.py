@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 from models.access import AccessLevel, AuditAction, Grant, MobileNetworkAccess
 from models.access.audit import Actor, record
 from models.errors import DomainError, ErrorCode
+from models.identity import AuthMethod, Session
 from models.line import Line
 from models.person import User
 
@@ -81,11 +82,24 @@ async def set_user_level(line: Line, level: AccessLevel, actor: Actor) -> Line:
 
 
 async def set_network_access(line: Line, level: MobileNetworkAccess, actor: Actor) -> Line:
+    """The owner's choice for logins by this number's network header. It holds for the
+    sessions already open too, from their next request: DISABLED ends them, a level
+    becomes their cap."""
     if line.mobile_network_access != level:
         async with in_transaction() as conn:
             before = line.mobile_network_access
             line.mobile_network_access = level
             await line.save(using_db=conn, update_fields=["mobile_network_access"])
+            opened = Session.filter(
+                auth_method=AuthMethod.MOBILE_NETWORK,
+                network_msisdn=line.msisdn,
+                revoked_at__isnull=True,
+            ).using_db(conn)
+            if level == MobileNetworkAccess.DISABLED:
+                now = datetime.now(UTC)
+                await opened.update(revoked_at=now, revoke_reason="network_access_disabled")
+            else:
+                await opened.update(access_cap=AccessLevel(level.value))
             details = {"from": before, "to": level}
             await record(line.id, actor, AuditAction.NETWORK_ACCESS_CHANGE, details, using_db=conn)
     return line

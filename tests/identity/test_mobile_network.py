@@ -143,3 +143,26 @@ async def test_a_limited_session_cannot_change_the_account(make_gql, gql, settin
     assert seen["data"]["viewer"]["grantsGiven"] == []
     # and Anna's password session is untouched
     assert (await gql(VIEWER, token=password_session["accessToken"]))["data"]["viewer"]
+
+
+async def test_the_owners_change_holds_for_sessions_already_open(
+    make_gql, gql: GQL, settings, demo
+) -> None:
+    anna = (await login(gql, "9031234567"))["accessToken"]
+    network = make_gql(trusted(settings), PROXY)
+    await gql(SET_ACCESS, {"m": "9031234567", "l": "FULL"}, token=anna)
+    opened = (await network(NETWORK_LOGIN, headers={"X-MSISDN": "9031234567"}))["data"][
+        "loginWithMobileNetwork"
+    ]
+    assert opened["session"]["accessCap"] == "FULL"
+    token = opened["accessToken"]
+
+    await gql(SET_ACCESS, {"m": "9031234567", "l": "LIMITED"}, token=anna)
+    seen = await network(VIEWER, token=token)
+    assert seen["data"]["viewer"]["session"]["accessCap"] == "LIMITED"
+
+    await gql(SET_ACCESS, {"m": "9031234567", "l": "DISABLED"}, token=anna)
+    refused = await network(VIEWER, token=token)
+    assert refused["errors"][0]["extensions"]["code"] == "SESSION_REVOKED"
+    # Anna's own password session is not a network session: it goes on
+    assert (await gql(VIEWER, token=anna))["data"]["viewer"]["user"]["login"] == "9031234567"
