@@ -39,10 +39,13 @@ def _decode(raw: str, field: list[str]) -> GlobalID:
 
 def _node_class(info: Info, type_name: str) -> type[relay.Node] | None:
     definition = info.schema.get_type_by_name(type_name)
-    if not isinstance(definition, StrawberryObjectDefinition):
+    # interfaces (Node itself) have no rows of their own: an id naming one is just unknown
+    if not isinstance(definition, StrawberryObjectDefinition) or definition.is_interface:
         return None
     origin = definition.origin
-    return origin if isinstance(origin, type) and issubclass(origin, relay.Node) else None
+    if origin is relay.Node or not (isinstance(origin, type) and issubclass(origin, relay.Node)):
+        return None
+    return origin
 
 
 async def resolve_nodes(info: Info, raw_ids: list[str], field: list[str]) -> list[Any]:

@@ -77,8 +77,11 @@ async def confirm(request_id: int, requester_id: int, code: str, actor: Actor) -
     of parallel guesses gets three tries in all, not three each.
     """
     request = await AccessRequest.get_or_none(id=request_id, requester_id=requester_id)
-    if request is None or request.status is not RequestStatus.PENDING:
+    if request is None:
         raise DomainError(ErrorCode.NOT_FOUND, field=["requestId"])
+    if request.status is not RequestStatus.PENDING:
+        # answered like a decoy: a request the owner rejected must not show it was real
+        raise DomainError(ErrorCode.INVALID_INPUT, "invalid_code", field=["code"])
     spent = await AccessRequest.filter(
         id=request.id,
         status=RequestStatus.PENDING,
@@ -139,16 +142,19 @@ async def _decide(request: AccessRequest, status: RequestStatus, actor: Actor) -
             .select_for_update()
             .get()
         )
-        holder_id = (
-            await Contract.filter(id=line.contract_id)
+        holder_id, requests_allowed = (
+            await Contract.filter(id=line.contract_id)  # type: ignore[attr-defined]
             .using_db(conn)
-            .values_list(  # type: ignore[attr-defined]
-                "holder_id", flat=True
-            )
+            .values_list("holder_id", "holder__access_requests_allowed")
         )[0]
         if request.requester_id in (holder_id, line.user_id):  # type: ignore[attr-defined]
             raise DomainError(ErrorCode.INVALID_INPUT, "already_has_access", field=["requestId"])
-        if not await _mark(request, status, conn):
+        by_code = status is RequestStatus.CONFIRMED
+        # a code sent before the owner forbade requests consents to nothing any more, and
+        # fails like a decoy's; the owner's own answer still counts
+        if (by_code and not requests_allowed) or not await _mark(request, status, conn):
+            if by_code:
+                raise DomainError(ErrorCode.INVALID_INPUT, "invalid_code", field=["code"])
             raise DomainError(ErrorCode.NOT_FOUND, field=["requestId"])
         level = request.level if status is RequestStatus.APPROVED else _consent_level(request, line)
         existing = (

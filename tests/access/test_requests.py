@@ -64,7 +64,7 @@ async def test_the_code_sent_to_the_number_proves_consent(gql: GQL, demo, settin
     seen = (await gql(SEES, {"m": "9031234569"}, token=boris))["data"]["viewer"]["line"]
     assert seen == {"accessLevel": "FULL", "relations": ["DELEGATE"]}
     replay = await gql(CONFIRM, {"id": asked["request"]["id"], "code": code_in(sms)}, token=boris)
-    assert replay["data"]["confirmLineAccess"]["errors"] == [{"code": "NOT_FOUND"}]
+    assert replay["data"]["confirmLineAccess"]["errors"] == [{"code": "INVALID_INPUT"}]
 
 
 async def test_three_wrong_codes_void_the_request(gql: GQL, demo, settings) -> None:
@@ -221,3 +221,32 @@ async def test_parallel_guesses_share_the_three_tries(gql: GQL, demo, settings) 
     )
     assert all(a["data"]["confirmLineAccess"]["grant"] is None for a in answers)
     assert (await gql(SEES, {"m": "9031234569"}, token=boris))["data"]["viewer"]["line"] is None
+
+
+async def test_a_code_sent_before_requests_were_forbidden_consents_to_nothing(
+    gql: GQL, demo, settings
+) -> None:
+    anna, boris = [(await login(gql, w))["accessToken"] for w in ("9031234567", "9161112233")]
+    asked = await ask(gql, boris, "9031234569", "FULL")
+    code = code_in(sms_to(settings, "9031234569")[-1])
+    await gql(FORBID, {"a": False}, token=anna)
+    tried = await gql(CONFIRM, {"id": asked["request"]["id"], "code": code}, token=boris)
+    assert tried["data"]["confirmLineAccess"] == {
+        "grant": None,
+        "errors": [{"code": "INVALID_INPUT"}],
+    }
+    assert (await gql(SEES, {"m": "9031234569"}, token=boris))["data"]["viewer"]["line"] is None
+
+
+async def test_a_rejected_request_answers_like_a_decoy(gql: GQL, demo) -> None:
+    anna, boris = [(await login(gql, w))["accessToken"] for w in ("9031234567", "9161112233")]
+    real = await ask(gql, boris, "9031234570")  # Anna's tablet: waits for her answer
+    decoy = await ask(gql, boris, "9031239999")
+    refused = await gql(RESPOND, {"id": real["request"]["id"], "a": False}, token=anna)
+    assert refused["data"]["respondToAccessRequest"]["errors"] == []
+    answers = [
+        await gql(CONFIRM, {"id": asked["request"]["id"], "code": "123456"}, token=boris)
+        for asked in (real, decoy)
+    ]
+    assert answers[0] == answers[1]
+    assert answers[0]["data"]["confirmLineAccess"]["errors"] == [{"code": "INVALID_INPUT"}]

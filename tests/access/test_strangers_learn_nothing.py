@@ -46,6 +46,8 @@ async def test_node_and_nodes_with_guessed_ids_are_null(gql: GQL, demo) -> None:
     boris = (await login(gql, "9161112233"))["accessToken"]
     family_ids = [line.id for line in await Line.filter(msisdn__in=FAMILY)]
     guesses = [gid("Line", pk) for pk in [*family_ids, 0, 999, -1, "x"]]
+    # ids naming an interface or a type that is no node have no rows either
+    guesses += [gid("Node", 1), gid("Viewer", 1), gid("Money", 1), gid("NoSuchType", 1)]
     for guess in guesses:
         result = await gql("query($id: ID!) { node(id: $id) { id } }", {"id": guess}, token=boris)
         assert result == {"data": {"node": None}}, guess
