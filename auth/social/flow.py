@@ -175,7 +175,9 @@ class SocialLogin:
         if not state or len(state) > MAX_PARAM:
             return CallbackResult(None, CallbackError.INVALID_STATE)
         attempt, spent = await spend_attempt(state)
-        if attempt is None:
+        if attempt is None or attempt.redirect_uri not in self.redirect_uris:
+            # an address struck from the configuration since the attempt began (or one
+            # this worker was never given) gets nothing, not even an error: the hub's page
             return CallbackResult(None, CallbackError.INVALID_STATE)
         provider = self.providers.get(provider_id)
         if not spent or provider is None or attempt.provider != provider_id:

@@ -226,3 +226,17 @@ async def test_the_redirect_to_the_app_is_a_303_without_a_referrer(
     assert response.headers["location"] == f"{APP}?error=NOT_BOUND"
     assert response.headers["referrer-policy"] == "no-referrer"
     assert response.headers["cache-control"] == "no-store"
+
+
+async def test_an_address_struck_from_the_configuration_meanwhile_gets_nothing(
+    hub: Hub, browser: httpx.AsyncClient, demo
+) -> None:
+    """The attempt began while the address was registered; by the callback it no longer
+    is (a config change, or a worker deployed without it): the hub's page, no redirect."""
+    url = await hub.authorization_url()
+    callback = await provider_redirect(browser, as_user(url, "anna-sub"))
+    await SocialAttempt.all().update(redirect_uri="https://old-app.example/done")
+    response = await browser.get(str(callback))
+    assert response.status_code == 400
+    assert response.url.host == "127.0.0.1"
+    await _nothing_changed(await Session.all().count())
