@@ -68,6 +68,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The query is not valid GraphQL: {detail}",
         "ru": "Запрос не является корректным GraphQL: {detail}",
     },
+    "GRAPHQL_VALIDATION_FAILED": {
+        "en": "The query does not fit the schema: {detail}",
+        "ru": "Запрос не соответствует схеме: {detail}",
+    },
+    "invalid_value": {
+        "en": "A value is not valid: {detail}",
+        "ru": "Недопустимое значение: {detail}",
+    },
     "BAD_REQUEST": {"en": "Bad request: {detail}", "ru": "Неверный запрос: {detail}"},
     # identity
     "INVALID_CREDENTIALS": {

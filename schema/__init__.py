@@ -44,7 +44,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     # factories, so that every request gets fresh extension instances
     extensions: list = [
         partial(QueryLimitsExtension, limits=settings.limits),
-        partial(ErrorPresenter, limits=settings.limits),
+        partial(ErrorPresenter, limits=settings.limits, suggestions=settings.suggestions),
     ]
     if not settings.introspection:
         extensions.append(partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]))

@@ -9,6 +9,7 @@ traceback under the same request id.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,6 +24,9 @@ from schema.limits import LimitError
 log = logging.getLogger("linehub.graphql")
 TOKEN_LIMIT_HINT = "tokens. Parsing aborted"  # noqa: S105 - a parser message
 NESTING_LIMIT_HINT = "nested too deeply. Parsing aborted"
+# how graphql-core words a value that cannot be coerced to its type
+COERCION_PREFIXES = ("Variable '$", "Expected value of type")
+SUGGESTION = re.compile(r"\s*Did you mean .*$", re.DOTALL)
 
 
 def _language_and_request_id(context: Any) -> tuple[str, str]:
@@ -32,7 +36,15 @@ def _language_and_request_id(context: Any) -> tuple[str, str]:
     )
 
 
-def present_error(error: GraphQLError, context: Any, limits: Any) -> GraphQLError:
+def _detail(error: GraphQLError, suggestions: bool) -> str:
+    """graphql-core's message; without its "Did you mean" when suggestions are off, which
+    would otherwise spell out the schema that switching introspection off hides."""
+    return error.message if suggestions else SUGGESTION.sub("", error.message)
+
+
+def present_error(
+    error: GraphQLError, context: Any, limits: Any, suggestions: bool = True
+) -> GraphQLError:
     """One error as the client should see it (a new GraphQLError, same path and locations)."""
     language, request_id = _language_and_request_id(context)
     original = error.original_error
@@ -65,18 +77,15 @@ def present_error(error: GraphQLError, context: Any, limits: Any) -> GraphQLErro
     elif isinstance(error, GraphQLSyntaxError):
         code = "GRAPHQL_PARSE_FAILED"
         message = translate(code, language, detail=error.message)
-    elif (
-        isinstance(original, GraphQLError)
-        or (isinstance(original, ValueError) and error.path is None)
-        or error.message.startswith("Variable '$")
-    ):
-        # a variable or literal could not be coerced to its type: bad input, not our fault.
-        # A ValueError raised inside a resolver (it has a path) is a bug, masked below.
-        code, message = ErrorCode.INVALID_INPUT.value, error.message
+    elif isinstance(original, GraphQLError) or error.message.startswith(COERCION_PREFIXES):
+        # a variable or literal could not be coerced to its type: bad input, not our fault
+        # (anything else that raised, even a ValueError, is a bug and is masked below)
+        code = ErrorCode.INVALID_INPUT.value
+        message = translate("invalid_value", language, detail=_detail(error, suggestions))
     elif original is None:
-        # validation and variable coercion: graphql-core's English text is the detail
+        # validation: graphql-core's English text is the detail, the frame is translated
         code = "GRAPHQL_VALIDATION_FAILED"
-        message = error.message
+        message = translate(code, language, detail=_detail(error, suggestions))
     else:
         log.error(
             "unexpected error in %s (request %s): %r",
@@ -105,12 +114,15 @@ def present_error(error: GraphQLError, context: Any, limits: Any) -> GraphQLErro
 class ErrorPresenter(SchemaExtension):
     """Applies `present_error` to every error of the result, pre-execution ones included."""
 
-    def __init__(self, *, limits: Any) -> None:
+    def __init__(self, *, limits: Any, suggestions: bool = True) -> None:
         self.limits = limits
+        self.suggestions = suggestions
 
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
         if result is not None and getattr(result, "errors", None):
             context = self.execution_context.context
-            result.errors = [present_error(e, context, self.limits) for e in result.errors]
+            result.errors = [
+                present_error(e, context, self.limits, self.suggestions) for e in result.errors
+            ]

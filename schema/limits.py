@@ -25,6 +25,7 @@ from graphql import (
     get_named_type,
     is_composite_type,
 )
+from graphql.execution.values import get_variable_values
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.exceptions import CannotGetOperationTypeError
 
@@ -96,7 +97,7 @@ class QueryLimitsExtension(SchemaExtension):
             if operation_name and (op.name is None or op.name.value != operation_name):
                 continue
             root = schema.get_root_type(op.operation)
-            cost = walker.operation_cost(op, root, variables or {})
+            cost = walker.operation_cost(op, root, _coerced_variables(schema, op, variables))
             if walker.oversize:
                 # the same answer a resolver would give, before anything runs
                 return LimitError(
@@ -107,12 +108,30 @@ class QueryLimitsExtension(SchemaExtension):
         return None
 
 
-def _variable_defaults(operation: OperationDefinitionNode) -> dict[str, Any]:
-    defaults: dict[str, Any] = {}
-    for definition in operation.variable_definitions or ():
-        if isinstance(definition.default_value, IntValueNode):
-            defaults[definition.variable.name.value] = int(definition.default_value.value)
-    return defaults
+def _coerced_variables(
+    schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Any
+) -> dict[str, Any]:
+    """The variables as execution will see them: defaults applied, 100.0 read as the Int
+    100. Measured on anything rawer, a float would slip a huge page past the limits.
+    None coerce when any is wrong, and execution then refuses the document anyway."""
+    values = get_variable_values(
+        schema,
+        operation.variable_definitions or (),
+        variables if isinstance(variables, dict) else {},
+    )
+    # graphql-core 3.3 wraps the dict (VariableValues.coerced); 3.2 returned it bare;
+    # a list means the values do not coerce
+    coerced = getattr(values, "coerced", values)
+    return coerced if isinstance(coerced, dict) else {}
+
+
+def _literal_int(text: str) -> int:
+    """An Int literal's value; past any page size it needs not be converted exactly (and
+    Python refuses to convert thousands of digits at all)."""
+    digits = text.lstrip("-")
+    if len(digits) > 12:
+        return -(10**12) if text.startswith("-") else 10**12
+    return int(text)
 
 
 class _Walker:
@@ -181,7 +200,7 @@ class _Walker:
         self, operation: OperationDefinitionNode, root: Any, variables: dict[str, Any]
     ) -> int:
         # a page size may come from a variable, or from that variable's default
-        self.variables = {**_variable_defaults(operation), **variables}
+        self.variables = variables
         self._memo = {key: value for key, value in self._memo.items() if key[0] != "cost"}
         return self.cost(operation.selection_set, root)
 
@@ -227,7 +246,7 @@ class _Walker:
                 continue
             value = argument.value
             if isinstance(value, IntValueNode):
-                sizes.append((int(value.value), name))
+                sizes.append((_literal_int(value.value), name))
             elif isinstance(value, VariableNode):
                 raw = self.variables.get(value.name.value)
                 if isinstance(raw, int) and not isinstance(raw, bool):

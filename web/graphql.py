@@ -52,6 +52,11 @@ def message(key: str, language: str, **params: object) -> str:
     return translate(f"http.{key}", language, **params)
 
 
+def _not_json(constant: str) -> Any:
+    """NaN and Infinity are not JSON, whatever Python's json module lets through."""
+    raise ValueError(f"{constant} is not JSON")
+
+
 class RequestError(Exception):
     """A request refused before GraphQL runs: HTTP status, stable code, message key."""
 
@@ -185,8 +190,10 @@ class GraphQLView(GraphQL):
 
     def parse_json(self, data: str | bytes) -> Any:
         try:
-            return json.loads(data)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            return json.loads(data, parse_constant=_not_json)
+        except ValueError as exc:
+            # JSONDecodeError and UnicodeDecodeError are ValueErrors, and so is an integer
+            # longer than Python converts (sys.get_int_max_str_digits())
             raise RequestError(400, "BAD_REQUEST", "malformed_json") from exc
         except RecursionError:
             # json's C decoder refuses deep nesting with RecursionError, not a decode error
@@ -333,7 +340,7 @@ class GraphQLView(GraphQL):
             result.errors = [
                 e
                 if (e.extensions or {}).get("code")
-                else present_error(e, context, self.settings.limits)
+                else present_error(e, context, self.settings.limits, self.settings.suggestions)
                 for e in result.errors
             ]
         body: dict[str, Any] = dict(process_result(result))

@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
+from models import Line
+from tests.helpers import login
 from tests.http.helpers import (
     GRAPHQL_RESPONSE,
     JSON,
@@ -228,3 +230,35 @@ async def test_a_page_over_one_hundred_is_invalid_input_literal_or_variable(clie
         (error,) = response.json()["errors"]
         assert error["extensions"]["code"] == "INVALID_INPUT"
         assert error["extensions"]["field"] == ["first"]
+
+
+async def test_a_whole_float_variable_counts_as_the_int_it_becomes(client) -> None:
+    # graphql-core reads 100.0 as the Int 100: the limits must measure what will run
+    page = "tariffs(first: $n) { edges { node { monthlyFee { amount } } } }"
+    query = "query Q($n: Int) { a: " + page + " b: " + page + " c: " + page + " }"
+    error = await refused(client, query, "QUERY_TOO_COMPLEX", {"n": 100.0})
+    assert error["extensions"]["cost"] == 1200
+    huge = await refused(client, query, "INVALID_INPUT", {"n": 100000.0})
+    assert huge["extensions"]["field"] == ["first"]
+
+
+async def test_a_mutation_with_an_oversized_float_page_writes_nothing(gql, demo) -> None:
+    anna = (await login(gql, "9031234567"))["accessToken"]
+    mutation = """
+    mutation($n: Int) { updateLine(input: {msisdn: "9031234567", label: "float"}) {
+      line { label relations } errors { code } } }
+    """
+    # the connection inside the payload is what the float would have smuggled past
+    mutation = mutation.replace("relations", "auditLog(first: $n) { totalCount }")
+    answer = await gql(mutation, {"n": 100000.0}, token=anna)
+    assert answer["data"] is None
+    assert answer["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
+    assert (await Line.get(msisdn="9031234567")).label != "float"
+
+
+async def test_an_int_literal_of_thousands_of_digits_is_refused_not_a_crash(client) -> None:
+    query = "{ tariffs(first: " + "1" * 5000 + ") { totalCount } }"
+    response = await post_json(client, {"query": query})
+    assert codes(response) == ["INVALID_INPUT"], response.text
+    assert "4300" not in response.text  # no Python internals in the answer
+    await assert_still_serving(client)

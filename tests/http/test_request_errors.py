@@ -158,3 +158,42 @@ async def test_a_field_error_keeps_200_and_data_under_either_media_type(
         assert response.status_code == 200, accept
         assert "data" in response.json()
         assert codes(response) == ["INVALID_INPUT"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param('{"n": ' + "1" * 5000 + "}", id="integer-of-5000-digits"),
+        pytest.param('{"n": NaN}', id="NaN"),
+        pytest.param('{"n": Infinity}', id="Infinity"),
+    ],
+)
+async def test_json_python_reads_but_json_forbids_or_cannot_hold_is_400(
+    client: httpx.AsyncClient, raw: str
+) -> None:
+    query = "query($n: Int) { tariffs(first: $n) { totalCount } }"
+    posted = await client.post(
+        "/graphql",
+        content='{"query": "' + query.replace('"', '\\"') + '", "variables": ' + raw + "}",
+        headers={"content-type": JSON},
+    )
+    assert_json_error(posted, 400, "BAD_REQUEST")
+    got = await client.get("/graphql", params={"query": query, "variables": raw})
+    assert_json_error(got, 400, "BAD_REQUEST")
+    await assert_still_serving(client)
+
+
+async def test_validation_and_coercion_messages_follow_the_language(
+    client: httpx.AsyncClient,
+) -> None:
+    ru = {"accept-language": "ru"}
+    unknown = await post_json(client, {"query": "{ noSuchField }"}, headers=ru)
+    assert codes(unknown) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert unknown.json()["errors"][0]["message"].startswith("Запрос не соответствует схеме")
+    body = {
+        "query": "query($n: Int) { tariffs(first: $n) { totalCount } }",
+        "variables": {"n": "x"},
+    }
+    coerced = await post_json(client, body, headers=ru)
+    assert codes(coerced) == ["INVALID_INPUT"]
+    assert coerced.json()["errors"][0]["message"].startswith("Недопустимое значение")
