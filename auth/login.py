@@ -45,14 +45,18 @@ async def password_login(
         raise locked(credential.locked_until)
 
     waiting = await temporary.reserve_try(await temporary.active_temporary(user.id))
+    # with none waiting, the one used last: a double submit of the right password is told
+    # so and is not counted as a wrong one
+    used = None if waiting else await temporary.recently_used(user.id)
+    candidate = waiting or used
     permanent = None if credential.permanent_disabled else credential.password_hash
     # always two verifications: which of them could succeed must not show in the timing
-    temporary_ok = await svc.hasher.verify(waiting.password_hash if waiting else None, password)
+    temporary_ok = await svc.hasher.verify(candidate.password_hash if candidate else None, password)
     permanent_ok = await svc.hasher.verify(permanent, password)
 
-    if temporary_ok and waiting is not None:
-        if not await temporary.consume(waiting):
-            # the right password, spent a moment ago by a parallel submit: not a guess
+    if temporary_ok and not permanent_ok:
+        if waiting is None or not await temporary.consume(waiting):
+            # the right password, spent a moment ago (a double submit): not a guess
             raise DomainError(ErrorCode.INVALID_CREDENTIALS, "temporary_used")
         await _succeed(user)
         return await open_session(

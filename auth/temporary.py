@@ -102,6 +102,17 @@ async def active_temporary(user_id: int) -> TemporaryPassword | None:
     )
 
 
+async def recently_used(user_id: int) -> TemporaryPassword | None:
+    """The password this person logged in with last, while it would still be valid."""
+    return (
+        await TemporaryPassword.filter(
+            user_id=user_id, used_at__isnull=False, expires_at__gt=datetime.now(UTC)
+        )
+        .order_by("-used_at", "-id")
+        .first()
+    )
+
+
 async def consume(temporary: TemporaryPassword) -> bool:
     """Spend it once: of two racing logins with the same password, one wins. Whatever
     else is still waiting for this person is voided with it."""
