@@ -32,3 +32,15 @@ async def is_full(info: Any) -> bool:
     """Whether this request's session may see account-wide data (lists return [] if not)."""
     session = await require_session(info)
     return session.access_cap is AccessLevel.FULL
+
+
+async def sees_account_of(info: Any, user_id: int) -> bool:
+    """Whether this request may read a person's account-wide data (e-mail, bound provider
+    accounts, other sessions): only that person's own FULL session."""
+    session = await info.context.current_session()
+    return (
+        session is not None
+        and not session.must_set_password
+        and session.user_id == user_id  # type: ignore[attr-defined]
+        and session.access_cap is AccessLevel.FULL
+    )

@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 import models
 from resolvers.identity.social import resolve_social_identities
-from resolvers.person import resolve_login, resolve_pending_email
+from resolvers.person import resolve_email, resolve_login, resolve_pending_email
 
 if TYPE_CHECKING:
     from schema.identity.social import SocialIdentity
@@ -24,17 +24,22 @@ class User(relay.Node):
     id: relay.NodeID[int]
     name: str = strawberry.field(description="Display name.")
     alias: str | None = strawberry.field(description="Login alias chosen in settings.")
-    email: str | None = strawberry.field(description="Confirmed recovery e-mail.")
+
+    @strawberry.field(description="Confirmed recovery e-mail (null in a LIMITED session).")
+    async def email(self, info: Info) -> str | None:
+        return await resolve_email(info, self)  # type: ignore[arg-type]
 
     @strawberry.field(description="What this person logs in with: number, 089 login or alias.")
     async def login(self) -> str:
         return await resolve_login(self)  # type: ignore[arg-type]
 
     @strawberry.field(description="An e-mail waiting for its confirmation code.")
-    async def pending_email(self) -> str | None:
-        return await resolve_pending_email(self)  # type: ignore[arg-type]
+    async def pending_email(self, info: Info) -> str | None:
+        return await resolve_pending_email(info, self)  # type: ignore[arg-type]
 
-    @strawberry.field(description="Provider accounts you can log in with; yours only.")
+    @strawberry.field(
+        description="Provider accounts you can log in with; yours only, in a FULL session."
+    )
     async def social_identities(self, info: Info) -> list[SocialIdentityRef]:
         return await resolve_social_identities(info, self)  # type: ignore[arg-type, return-value]
 

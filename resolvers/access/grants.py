@@ -46,10 +46,10 @@ async def resolve_revoke_line_access(info: Any, grant_id: int | None) -> Grant:
         raise DomainError(ErrorCode.NOT_FOUND, field=["grantId"])
     access = await loader.load(row.line_id)  # type: ignore[attr-defined]
     own_grant = row.grantee_id == session.user_id  # type: ignore[attr-defined]
-    if not access.visible:
-        raise DomainError(ErrorCode.NOT_FOUND, field=["grantId"])
+    # who else holds a line is MANAGE_ACCESS data (Line.grants): to anyone without it a
+    # grant that is not their own answers exactly like one that never existed
     if not (own_grant or access.allows(required("revokeLineAccess"))):
-        raise DomainError(ErrorCode.FORBIDDEN, field=["grantId"])
+        raise DomainError(ErrorCode.NOT_FOUND, field=["grantId"])
     return await grants.revoke(row, actor_of(session))
 
 

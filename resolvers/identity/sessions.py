@@ -50,6 +50,9 @@ async def sessions_by_ids(info: Any, ids: list[str]) -> list[Session | None]:
     session = await info.context.current_session()
     if session is None or session.must_set_password:
         return [None for _ in ids]
+    if not await is_full(info):
+        # a LIMITED session sees itself only, here as in viewer.sessions
+        return [session if raw == str(session.id) else None for raw in ids]
     wanted = []
     for raw in ids:
         try:

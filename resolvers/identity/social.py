@@ -10,7 +10,7 @@ from auth.social import Completed, Provider, SocialLogin
 from models import Session, SocialIdentity, SocialPurpose, User
 from models.errors import DomainError, ErrorCode
 from models.social import unbind_identity
-from resolvers.guard import require_session
+from resolvers.guard import require_session, sees_account_of
 from resolvers.ids import db_id
 
 UNCONFIGURED = "unconfigured"
@@ -95,17 +95,16 @@ async def resolve_unbind_social_identity(info: Any, identity_id: str) -> User:
 
 
 async def resolve_social_identities(info: Any, user: User) -> list[SocialIdentity]:
-    """Only one's own bound accounts are shown; anyone else's list is empty."""
-    session = await info.context.current_session()
-    if session is None or session.user_id != user.id:  # type: ignore[attr-defined]
+    """Only one's own bound accounts are shown, and only in a FULL session."""
+    if not await sees_account_of(info, user.id):
         return []
     return list(await SocialIdentity.filter(user_id=user.id).order_by("bound_at", "id"))
 
 
 async def social_identities_by_ids(info: Any, ids: list[str]) -> list[SocialIdentity | None]:
-    """node(id) for bound identities: only the viewer's own are visible."""
+    """node(id) for bound identities: only the viewer's own, in a FULL session."""
     session = await info.context.current_session()
-    if session is None or session.must_set_password:
+    if session is None or not await sees_account_of(info, session.user_id):  # type: ignore[attr-defined]
         return [None for _ in ids]
     wanted = [i for i in (db_id(raw) for raw in ids) if i is not None]
     rows = {

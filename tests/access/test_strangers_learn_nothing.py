@@ -2,7 +2,10 @@
 
 import base64
 
-from models import Line
+from models import AccessLevel, Grant, Line
+from models.access.audit import Actor
+from models.access.grants import grant
+from models.access.requests import ask
 from tests.conftest import GQL
 from tests.helpers import login
 
@@ -103,3 +106,33 @@ async def test_guessed_grant_and_request_ids_are_not_found(gql: GQL, demo) -> No
             token=boris,
         )
         assert respond["data"]["respondToAccessRequest"]["errors"] == [{"code": "NOT_FOUND"}]
+
+
+async def test_a_limited_viewer_cannot_tell_a_real_grant_or_request_id_from_a_guess(
+    gql: GQL, demo
+) -> None:
+    """Who else holds Masha's line, or asks for it, is Anna's business alone."""
+    masha_line = await Line.get(msisdn="9031234568").select_related("contract__holder")
+    boris = demo["boris"]
+    quiet = await grant(masha_line, boris, AccessLevel.FULL, Actor(None))
+    asked = (await ask(boris, masha_line, AccessLevel.LIMITED)).request
+    revoke = "mutation($id: ID!) { revokeLineAccess(input: {grantId: $id}) { errors { code } } }"
+    respond = (
+        "mutation($id: ID!) { respondToAccessRequest(input: {requestId: $id, approve: false})"
+        " { errors { code } } }"
+    )
+    for who in ("9162223344", "9031234568"):  # Galina (LIMITED delegate), Masha (LIMITED user)
+        token = (await login(gql, who))["accessToken"]
+        for query, type_name, real in [
+            (revoke, "LineGrant", quiet.id),
+            (respond, "AccessRequest", asked.id),
+        ]:
+            answers = [
+                await gql(query, {"id": gid(type_name, pk)}, token=token) for pk in (real, 99_999)
+            ]
+            assert answers[0] == answers[1], (who, type_name)
+    assert await Grant.filter(id=quiet.id, revoked_at__isnull=True).exists()
+    # and the owner, who may, still can
+    anna = (await login(gql, "9031234567"))["accessToken"]
+    done = await gql(revoke, {"id": gid("LineGrant", quiet.id)}, token=anna)
+    assert done["data"]["revokeLineAccess"]["errors"] == []

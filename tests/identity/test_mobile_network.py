@@ -3,11 +3,13 @@
 import dataclasses
 import ipaddress
 
+from models import SocialIdentity, User
 from tests.conftest import GQL
 from tests.helpers import VIEWER, login
 
 NETWORK_LOGIN = """
-mutation { loginWithMobileNetwork { accessToken session { authMethod accessCap } errors { code } } }
+mutation { loginWithMobileNetwork {
+  accessToken session { id authMethod accessCap } errors { code } } }
 """
 SET_ACCESS = """
 mutation S($m: String!, $l: MobileNetworkAccess!) {
@@ -30,7 +32,8 @@ async def test_a_trusted_proxy_with_a_known_number_logs_in_limited_by_default(
     result = await gql(NETWORK_LOGIN, headers={"X-MSISDN": "79031234568"})
     payload = result["data"]["loginWithMobileNetwork"]
     assert payload["errors"] == []
-    assert payload["session"] == {"authMethod": "MOBILE_NETWORK", "accessCap": "LIMITED"}
+    assert payload["session"]["authMethod"] == "MOBILE_NETWORK"
+    assert payload["session"]["accessCap"] == "LIMITED"
     viewer = await gql(VIEWER, token=payload["accessToken"])
     assert viewer["data"]["viewer"]["user"]["login"] == "9031234568"
 
@@ -166,3 +169,46 @@ async def test_the_owners_change_holds_for_sessions_already_open(
     assert refused["errors"][0]["extensions"]["code"] == "SESSION_REVOKED"
     # Anna's own password session is not a network session: it goes on
     assert (await gql(VIEWER, token=anna))["data"]["viewer"]["user"]["login"] == "9031234567"
+
+
+ACCOUNT_DATA = """
+query($id: ID!) { viewer { user { email pendingEmail socialIdentities { displayName } } }
+  node(id: $id) { ... on Session { authMethod } } }
+"""
+
+
+async def test_a_limited_session_reads_no_account_wide_data(make_gql, gql, settings, demo) -> None:
+    """Her e-mail, her bound accounts and her other sessions are the account's, not the
+    number's: a FULL session of hers sees them, her LIMITED network session does not."""
+    anna = demo["anna"]
+    await User.filter(id=anna.id).update(email="anna.private@example.org")
+    await SocialIdentity.create(
+        user=anna, provider="vk", issuer="https://id.vk.com", subject="1", display_name="Anna VK"
+    )
+    password = await login(gql, "9031234567")
+    network = make_gql(trusted(settings), PROXY)
+    opened = await network(NETWORK_LOGIN, headers={"X-MSISDN": "9031234567"})
+    limited = opened["data"]["loginWithMobileNetwork"]["accessToken"]
+    password_session = {"id": password["session"]["id"]}
+
+    full_view = await gql(ACCOUNT_DATA, password_session, token=password["accessToken"])
+    assert full_view["data"]["viewer"]["user"] == {
+        "email": "anna.private@example.org",
+        "pendingEmail": None,
+        "socialIdentities": [{"displayName": "Anna VK"}],
+    }
+    assert full_view["data"]["node"] == {"authMethod": "PASSWORD"}
+
+    limited_view = await network(ACCOUNT_DATA, password_session, token=limited)
+    assert limited_view["data"]["viewer"]["user"] == {
+        "email": None,
+        "pendingEmail": None,
+        "socialIdentities": [],
+    }
+    assert limited_view["data"]["node"] is None
+    own = await network(
+        ACCOUNT_DATA,
+        {"id": opened["data"]["loginWithMobileNetwork"]["session"]["id"]},
+        token=limited,
+    )
+    assert own["data"]["node"] == {"authMethod": "MOBILE_NETWORK"}
