@@ -47,6 +47,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Цена не может быть отрицательной.",
     },
     "zero_amount": {"en": "The amount cannot be zero.", "ru": "Сумма не может быть нулевой."},
+    "invalid_amount": {
+        "en": "Enter an amount in roubles, for example 150.00.",
+        "ru": "Введите сумму в рублях, например 150.00.",
+    },
+    "too_many_decimals": {
+        "en": "An amount has at most two decimal places: roubles and kopecks, e.g. 150.50.",
+        "ru": "В сумме не больше двух знаков после точки: рубли и копейки, например 150.50.",
+    },
+    "amount_too_large": {
+        "en": "The amount is too large.",
+        "ru": "Слишком большая сумма.",
+    },
+    "search_too_long": {
+        "en": "The search text is too long: at most {max} characters.",
+        "ru": "Слишком длинный текст поиска: не больше {max} символов.",
+    },
+    "search_too_many_words": {
+        "en": "Search for at most {max} words at a time.",
+        "ru": "Для поиска укажите не больше {max} слов.",
+    },
+    "nul_character": {
+        "en": "The text contains a NUL character (code 0), which is not allowed.",
+        "ru": "Текст содержит недопустимый символ NUL (код 0).",
+    },
+    "label_length": {
+        "en": "A number's label must be 1 to 64 characters long.",
+        "ru": "Подпись номера должна содержать от 1 до 64 символов.",
+    },
     # query limits
     "QUERY_TOO_DEEP": {
         "en": "The query is nested {depth} levels deep; at most {max} are allowed.",
@@ -136,6 +164,34 @@ MESSAGES: dict[str, dict[str, str]] = {
     "name_length": {
         "en": "The name must be 1 to 200 characters long.",
         "ru": "Имя должно содержать от 1 до 200 символов.",
+    },
+    # access to numbers
+    "grantee_not_found": {
+        "en": "No one with this number, home internet login or alias was found. "
+        "Check the spelling: the person must be our subscriber.",
+        "ru": "Абонент с таким номером, логином домашнего интернета или псевдонимом не найден. "
+        "Проверьте написание: доступ можно дать только нашему абоненту.",
+    },
+    "grantee_has_access": {
+        "en": "This person already has access: the number is their own or on their contract.",
+        "ru": "У этого человека уже есть доступ: это его собственный номер или номер "
+        "на его договоре.",
+    },
+    "line_has_no_user": {
+        "en": "This number has no separate user whose access you could set: it is yours "
+        "or belongs to a device such as a tablet or a modem.",
+        "ru": "У этого номера нет отдельного пользователя, которому можно задать права: "
+        "это ваш номер или номер устройства, например планшета или модема.",
+    },
+    "already_has_access": {
+        "en": "You already have access to this number: it is yours or on your contract.",
+        "ru": "У вас уже есть доступ к этому номеру: это ваш номер или номер на вашем договоре.",
+    },
+    "use_change_password": {
+        "en": "You already have a permanent password. To change it, use password change: "
+        "you will need your current password.",
+        "ru": "Постоянный пароль уже задан. Чтобы сменить его, воспользуйтесь сменой пароля: "
+        "понадобится текущий пароль.",
     },
     # social login
     "IDENTITY_IN_USE": {

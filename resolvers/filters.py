@@ -1,11 +1,24 @@
-"""Filter pieces shared by the catalogue queries."""
+"""Filter pieces shared by the catalogue queries: price ranges and text search."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from tortoise.expressions import Q
 
 from models.errors import DomainError, ErrorCode
-from models.search import search_term
+from models.money import to_kopecks
+from models.search import normalize, search_words
+
+# LIKE patterns grow with the text (SQLite refuses ~50 kB ones); nobody types more
+MAX_SEARCH_LENGTH = 100
+MAX_SEARCH_WORDS = 10
+SEARCH_FIELD = ["filter", "search"]
+
+
+def price_bound(amount: Decimal | None, name: str) -> int | None:
+    """A catalogue filter's price bound (`priceMin`, `priceMax`) in kopecks, or None."""
+    return None if amount is None else to_kopecks(amount, field=["filter", name])
 
 
 def range_q(column: str, low: int | None, high: int | None, field: list[str]) -> Q:
@@ -23,7 +36,28 @@ def range_q(column: str, low: int | None, high: int | None, field: list[str]) ->
     return query
 
 
-def search_q(text: str | None) -> Q:
-    """Every searchable model keeps casefolded text (models.search); empty text matches all."""
-    term = search_term(text or "")
-    return Q(search_text__contains=term) if term else Q()
+def search_q(text: str | None, field: list[str] = SEARCH_FIELD) -> Q:
+    """Every word of `text`, in any order, somewhere in the model's `search_text`.
+
+    Both sides are normalised alike (models.search: any case, "ё" as "е", spacing
+    ignored); `%` and `_` are literal. Empty text matches everything.
+    """
+    if not text:
+        return Q()
+    if "\x00" in text:
+        # PostgreSQL cannot hold NUL in text; refuse it rather than fail inside the driver
+        raise DomainError(ErrorCode.INVALID_INPUT, "nul_character", field=list(field))
+    if len(normalize(text)) > MAX_SEARCH_LENGTH:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, "search_too_long", field=list(field), max=MAX_SEARCH_LENGTH
+        )
+    words = search_words(text)
+    if len(words) > MAX_SEARCH_WORDS:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            "search_too_many_words",
+            field=list(field),
+            max=MAX_SEARCH_WORDS,
+        )
+    # tortoise's `contains` escapes %, _ and the backslash in the LIKE pattern
+    return Q(*(Q(search_text__contains=word) for word in words), join_type=Q.AND)

@@ -11,12 +11,13 @@ from strawberry import relay
 from strawberry.types import Info
 
 import models
+from resolvers.filters import price_bound
 from resolvers.pagination import PageArgs
 from resolvers.service import ServiceFilter as ServiceQuery
 from resolvers.service import resolve_service_catalog
 from schema.node import load_by_int_ids
 from schema.pagination import Connection
-from schema.scalars import Decimal, Money, optional_kopecks
+from schema.scalars import Decimal, Money
 
 ServiceKind = strawberry.enum(models.ServiceKind, description="What a service is for.")
 ChargePeriod = strawberry.enum(models.ChargePeriod, description="How often a service is charged.")
@@ -67,8 +68,8 @@ class ServiceFilter:
     def to_query(self) -> ServiceQuery:
         return ServiceQuery(
             kind=self.kind,
-            price_min=optional_kopecks(self.price_min, "priceMin"),
-            price_max=optional_kopecks(self.price_max, "priceMax"),
+            price_min=price_bound(self.price_min, "priceMin"),
+            price_max=price_bound(self.price_max, "priceMax"),
             subscription=self.subscription,
             free=self.free,
             search=self.search,

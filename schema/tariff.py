@@ -10,12 +10,13 @@ from strawberry import relay
 from strawberry.types import Info
 
 import models
+from resolvers.filters import price_bound
 from resolvers.pagination import PageArgs
 from resolvers.tariff import TariffFilter as TariffQuery
 from resolvers.tariff import resolve_tariffs
 from schema.node import load_by_int_ids
 from schema.pagination import Connection
-from schema.scalars import Decimal, Money, optional_kopecks
+from schema.scalars import Decimal, Money
 
 TariffKind = strawberry.enum(models.TariffKind, description="What a tariff is for.")
 
@@ -68,8 +69,8 @@ class TariffFilter:
     def to_query(self) -> TariffQuery:
         return TariffQuery(
             kind=self.kind,
-            price_min=optional_kopecks(self.price_min, "priceMin"),
-            price_max=optional_kopecks(self.price_max, "priceMax"),
+            price_min=price_bound(self.price_min, "priceMin"),
+            price_max=price_bound(self.price_max, "priceMax"),
             unlimited_data=self.unlimited_data,
             search=self.search,
         )

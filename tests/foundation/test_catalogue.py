@@ -149,3 +149,41 @@ async def test_node_finds_a_tariff_by_global_id_and_null_for_a_guess(gql: GQL, d
         {"ids": [first["id"], base64.b64encode(b"Tariff:99999").decode()]},
     )
     assert many["data"]["nodes"] == [{"id": first["id"]}, None]
+
+
+async def test_bad_price_bounds_name_the_filter_field_and_say_what_is_wrong(gql: GQL, demo) -> None:
+    cases = [
+        ("priceMin", "0.001", "two decimal places", "двух знаков"),
+        ("priceMax", "150.555", "two decimal places", "двух знаков"),
+        ("priceMin", "99999999999999", "too large", "большая сумма"),
+        ("priceMax", "-99999999999999", "too large", "большая сумма"),
+    ]
+    for query, name in ((TARIFFS, "tariffs"), (SERVICES, "serviceCatalog")):
+        for field, value, en, ru in cases:
+            for language, expected in (("en", en), ("ru", ru)):
+                result = await gql(
+                    query, {"filter": {field: value}}, headers={"Accept-Language": language}
+                )
+                assert result["data"] is None, (name, field, value)
+                (error,) = result["errors"]
+                assert error["extensions"]["code"] == "INVALID_INPUT"
+                assert error["extensions"]["field"] == ["filter", field], (name, value)
+                assert expected in error["message"], error["message"]
+
+
+async def test_negative_and_reversed_ranges_name_the_filter_field_too(gql: GQL, demo) -> None:
+    cases = [
+        ({"priceMin": "-1"}, ["filter", "priceMin"]),
+        ({"priceMax": "-1"}, ["filter", "priceMax"]),
+        ({"priceMin": "10", "priceMax": "1"}, ["filter", "priceMin"]),
+    ]
+    for query in (TARIFFS, SERVICES):
+        for bounds, field in cases:
+            (error,) = (await gql(query, {"filter": bounds}))["errors"]
+            assert error["extensions"]["code"] == "INVALID_INPUT"
+            assert error["extensions"]["field"] == field
+
+
+async def test_the_largest_accepted_price_bound_still_filters(gql: GQL, demo) -> None:
+    result = await gql(TARIFFS, {"filter": {"priceMax": "10000000000000"}})
+    assert result["data"]["tariffs"]["totalCount"] == 9
