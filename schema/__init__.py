@@ -15,7 +15,7 @@ from schema.access.mutations import AccessMutations
 from schema.errors import ErrorPresenter
 from schema.identity import IdentityMutations
 from schema.identity.social import SocialMutations, SocialQueries
-from schema.limits import QueryLimitsExtension
+from schema.limits import NoNulInStrings, QueryLimitsExtension
 from schema.line import LineMutations
 from schema.node import NodeQueries
 from schema.scalars import SCALAR_MAP
@@ -46,8 +46,10 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         partial(QueryLimitsExtension, limits=settings.limits),
         partial(ErrorPresenter, limits=settings.limits, suggestions=settings.suggestions),
     ]
+    rules: list = [NoNulInStrings]
     if not settings.introspection:
-        extensions.append(partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]))
+        rules.append(NoSchemaIntrospectionCustomRule)
+    extensions.append(partial(AddValidationRules, rules))
     return LinehubSchema(
         query=Query,
         mutation=Mutation,

@@ -21,6 +21,8 @@ from graphql import (
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    StringValueNode,
+    ValidationRule,
     VariableNode,
     get_named_type,
     is_composite_type,
@@ -106,6 +108,16 @@ class QueryLimitsExtension(SchemaExtension):
             if cost > self.limits.max_cost:
                 return LimitError("QUERY_TOO_COMPLEX", cost=cost, max=self.limits.max_cost)
         return None
+
+
+class NoNulInStrings(ValidationRule):
+    """A NUL written in the document as an escape ("\\u0000") becomes a real NUL only
+    when graphql-core parses it, after the request body was checked: refuse it here,
+    before anything runs (PostgreSQL cannot store it, SQLite would cut the text at it)."""
+
+    def enter_string_value(self, node: StringValueNode, *_args: Any) -> None:
+        if "\x00" in node.value:
+            self.report_error(LimitError("INVALID_INPUT", "nul_character"))
 
 
 def _coerced_variables(

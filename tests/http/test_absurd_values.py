@@ -2,6 +2,9 @@
 
 import base64
 
+import pytest
+
+from models import LoginLock
 from tests.helpers import login
 
 
@@ -54,3 +57,24 @@ async def test_nul_and_lone_surrogates_are_refused_before_graphql(client, demo) 
         assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
     healthy = await client.post("/graphql", json={"query": "{ tariffs(first: 1) { totalCount } }"})
     assert healthy.json()["data"]["tariffs"]["totalCount"] == 9
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ tariffs(filter: {search: "x\\u0000"}) { totalCount } }',
+        '{ tariffs(filter: {search: "\\u{0}"}) { totalCount } }',
+        'mutation { login(input: {login: "ab\\u0000cd", password: "whatever1"})'
+        " { errors { code } } }",
+        'mutation { requestPassword(input: {login: "ab\\u0000cd"}) { errors { code } } }',
+    ],
+)
+async def test_a_nul_written_as_an_escape_in_the_document_is_invalid_input(
+    gql, demo, query: str
+) -> None:
+    answer = await gql(query, headers={"Accept-Language": "ru"})
+    assert answer.get("data") is None, answer
+    (error,) = answer["errors"]
+    assert error["extensions"]["code"] == "INVALID_INPUT"
+    assert error["message"] != "nul_character", error  # a sentence, not the catalogue key
+    assert await LoginLock.all().count() == 0  # not even a failed login was counted
