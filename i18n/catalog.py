@@ -67,6 +67,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Search for at most {max} words at a time.",
         "ru": "Для поиска укажите не больше {max} слов.",
     },
+    "idempotency_key_reused": {
+        "en": "This operation key was already used for a different payment.",
+        "ru": "Этот ключ операции уже использован для другого платежа.",
+    },
     "nul_character": {
         "en": "The text contains a NUL character (code 0), which is not allowed.",
         "ru": "Текст содержит недопустимый символ NUL (код 0).",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from tortoise import fields
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
@@ -29,13 +30,15 @@ class LedgerEntry(Model):
     amount = fields.BigIntField()
     balance_after = fields.BigIntField()
     description = fields.CharField(max_length=200, default="")
-    # a client-chosen key makes a retried top-up land once
-    idempotency_key = fields.CharField(max_length=64, null=True, unique=True)
+    # a client-chosen key makes a retried top-up land once; keys are the line's own, so
+    # two clients choosing the same key never meet
+    idempotency_key = fields.CharField(max_length=64, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "ledger_entry"
         ordering = ("-created_at", "-id")
+        unique_together = (("line", "idempotency_key"),)
 
 
 async def post_entry(
@@ -55,21 +58,43 @@ async def post_entry(
         raise TypeError("amount is integer kopecks")
     if amount == 0:
         raise DomainError(ErrorCode.INVALID_INPUT, "zero_amount", field=["amount"])
-    async with in_transaction() as conn:
-        if idempotency_key:
-            existing = await LedgerEntry.get_or_none(idempotency_key=idempotency_key).using_db(conn)
-            if existing is not None:
-                return existing
-        updated = await Line.filter(id=line_id).using_db(conn).update(balance=F("balance") + amount)
-        if not updated:
-            raise DomainError(ErrorCode.NOT_FOUND)
-        line = await Line.get(id=line_id).using_db(conn)
-        return await LedgerEntry.create(
-            line_id=line_id,
-            kind=kind,
-            amount=amount,
-            balance_after=line.balance,
-            description=description,
-            idempotency_key=idempotency_key,
-            using_db=conn,
+    try:
+        async with in_transaction() as conn:
+            if idempotency_key:
+                existing = await LedgerEntry.get_or_none(
+                    line_id=line_id, idempotency_key=idempotency_key
+                ).using_db(conn)
+                if existing is not None:
+                    return _retried(existing, amount, kind)
+            updated = (
+                await Line.filter(id=line_id).using_db(conn).update(balance=F("balance") + amount)
+            )
+            if not updated:
+                raise DomainError(ErrorCode.NOT_FOUND)
+            line = await Line.get(id=line_id).using_db(conn)
+            return await LedgerEntry.create(
+                line_id=line_id,
+                kind=kind,
+                amount=amount,
+                balance_after=line.balance,
+                description=description,
+                idempotency_key=idempotency_key,
+                using_db=conn,
+            )
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        # a parallel retry with the same key committed first (and this transaction, with
+        # its balance change, rolled back): that posting is the answer
+        existing = await LedgerEntry.get(line_id=line_id, idempotency_key=idempotency_key)
+        return _retried(existing, amount, kind)
+
+
+def _retried(existing: LedgerEntry, amount: int, kind: EntryKind) -> LedgerEntry:
+    """A retry must ask for the same posting; the same key for another is a client bug,
+    refused rather than answered with a posting it did not ask for."""
+    if existing.amount != amount or existing.kind != kind:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, "idempotency_key_reused", field=["idempotencyKey"]
         )
+    return existing

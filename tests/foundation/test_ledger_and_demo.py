@@ -51,6 +51,33 @@ async def test_a_retried_top_up_with_the_same_key_lands_once(demo) -> None:
     assert line.balance == first.balance_after
 
 
+async def test_keys_belong_to_their_line_and_a_reused_key_is_refused(demo) -> None:
+    anna, boris = [await Line.get(msisdn=m) for m in ("9031234567", "9161112233")]
+    mine = await post_entry(anna.id, 100_00, EntryKind.TOP_UP, idempotency_key="pay-1")
+    theirs = await post_entry(boris.id, 500_00, EntryKind.TOP_UP, idempotency_key="pay-1")
+    assert (theirs.line_id, theirs.amount) == (boris.id, 500_00)  # type: ignore[attr-defined]
+    await boris.refresh_from_db()
+    assert boris.balance == theirs.balance_after
+    # the same key on the same line for another amount: a client bug, refused, no change
+    with pytest.raises(DomainError) as refused:
+        await post_entry(anna.id, 200_00, EntryKind.TOP_UP, idempotency_key="pay-1")
+    assert refused.value.message_key == "idempotency_key_reused"
+    await anna.refresh_from_db()
+    assert anna.balance == mine.balance_after
+
+
+async def test_parallel_retries_with_one_key_land_once(demo) -> None:
+    line = await Line.get(msisdn="9031234569")
+    start = line.balance
+    entries = await asyncio.gather(
+        *(post_entry(line.id, 300_00, EntryKind.TOP_UP, idempotency_key="pay-7") for _ in range(8))
+    )
+    assert len({entry.id for entry in entries}) == 1
+    await line.refresh_from_db()
+    assert line.balance == start + 300_00
+    assert await LedgerEntry.filter(line_id=line.id, idempotency_key="pay-7").count() == 1
+
+
 async def test_float_amounts_are_refused(demo) -> None:
     line = await Line.get(msisdn="9031234568")
     with pytest.raises(TypeError):
