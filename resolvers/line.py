@@ -4,6 +4,7 @@ schema's field permission before any of these run."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -25,6 +26,7 @@ from models.errors import DomainError, ErrorCode
 from resolvers.access import number_scoped
 from resolvers.access.grants import actor_of
 from resolvers.access.lines import line_for_mutation
+from resolvers.loaders import AUDIT_ORDER, LEDGER_ORDER
 from resolvers.pagination import Page, PageArgs, paginate
 
 MAX_LABEL = 64
@@ -48,19 +50,27 @@ async def resolve_contract(info: Any, line: Line) -> Contract | None:
     return await info.context.loaders.contract_by_id.load(line.contract_id)  # type: ignore[attr-defined]
 
 
-async def resolve_transactions(line: Line, args: PageArgs) -> Page[LedgerEntry]:
-    return await paginate(LedgerEntry.filter(line_id=line.id).order_by("-created_at", "-id"), args)
+async def resolve_transactions(info: Any, line: Line, args: PageArgs) -> Page[LedgerEntry]:
+    loaders = info.context.loaders
+    if args.is_first_page:
+        return await loaders.ledger_page_by_line_id.load((line.id, args.size))
+    # a client paging one line's history: a keyset query for this line alone
+    page = await paginate(LedgerEntry.filter(line_id=line.id), LEDGER_ORDER, args)
+    page.count = partial(loaders.ledger_count_by_line_id.load, line.id)
+    return page
 
 
-async def resolve_audit_log(line: Line, args: PageArgs) -> Page[AuditEntry]:
-    query = AuditEntry.filter(line_id=line.id).order_by("-created_at", "-id")
-    return await paginate(query, args)
+async def resolve_audit_log(info: Any, line: Line, args: PageArgs) -> Page[AuditEntry]:
+    loaders = info.context.loaders
+    if args.is_first_page:
+        return await loaders.audit_page_by_line_id.load((line.id, args.size))
+    page = await paginate(AuditEntry.filter(line_id=line.id), AUDIT_ORDER, args)
+    page.count = partial(loaders.audit_count_by_line_id.load, line.id)
+    return page
 
 
-async def resolve_line_grants(line: Line) -> list[Grant]:
-    return list(
-        await Grant.filter(line_id=line.id, revoked_at__isnull=True).order_by("-created_at")
-    )
+async def resolve_line_grants(info: Any, line: Line) -> list[Grant]:
+    return await info.context.loaders.grants_by_line_id.load(line.id)
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,37 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 from aiodataloader import DataLoader
+from pypika_tortoise import Order
+from pypika_tortoise.analytics import RowNumber
+from tortoise.expressions import Subquery
+from tortoise.functions import Count
+from tortoise.models import Model
 
 from auth.policy import LineAccess, line_access
-from models import Allowance, Contract, Line, LineService, Service, Tariff, User
+from models import (
+    Allowance,
+    AuditEntry,
+    Contract,
+    Grant,
+    LedgerEntry,
+    Line,
+    LineService,
+    Service,
+    Tariff,
+    User,
+)
 from models.access import AccessLevel
 from models.access.facts import facts_for_lines
+from resolvers.pagination import Keyset, Page
+
+# a line's history, newest first; the id breaks ties between rows of the same instant
+LEDGER_ORDER = Keyset("transactions", (("created_at", datetime), ("id", int)), descending=True)
+AUDIT_ORDER = Keyset("auditLog", (("created_at", datetime), ("id", int)), descending=True)
 
 
 def _in_key_order(keys: Iterable[Any], rows: Iterable[Any], attr: str = "id") -> list[Any]:
@@ -33,7 +56,9 @@ class TariffByIdLoader(DataLoader[int, Tariff | None]):
 
 class ServiceByIdLoader(DataLoader[int, Service | None]):
     async def batch_load_fn(self, keys: list[int]) -> list[Service | None]:
-        return _in_key_order(keys, await Service.filter(id__in=keys, archived=False))
+        # archived services stay reachable by id: a line may still have one connected.
+        # Only the catalogue listing hides them.
+        return _in_key_order(keys, await Service.filter(id__in=keys))
 
 
 class UserByIdLoader(DataLoader[int, User | None]):
@@ -56,6 +81,93 @@ class LineServicesByLineIdLoader(DataLoader[int, list[LineService]]):
     async def batch_load_fn(self, keys: list[int]) -> list[list[LineService]]:
         rows = await LineService.filter(line_id__in=keys).select_related("service").order_by("id")
         return _grouped(keys, rows, "line_id")
+
+
+class GrantsByLineIdLoader(DataLoader[int, list[Grant]]):
+    """Live (not revoked) grants of each line, newest first."""
+
+    async def batch_load_fn(self, keys: list[int]) -> list[list[Grant]]:
+        rows = await Grant.filter(line_id__in=keys, revoked_at__isnull=True).order_by(
+            "-created_at", "-id"
+        )
+        return _grouped(keys, rows, "line_id")
+
+
+class CountByLineIdLoader(DataLoader[int, int]):
+    """How many rows of `model` each line has: one grouped COUNT for all lines."""
+
+    def __init__(self, model: type[Model]) -> None:
+        super().__init__()
+        self.model = model
+
+    async def batch_load_fn(self, keys: list[int]) -> list[int]:
+        rows = (
+            await self.model.filter(line_id__in=keys)
+            .annotate(rows=Count("id"))
+            .group_by("line_id")
+            .values_list("line_id", "rows")
+        )
+        counts = {line_id: n for line_id, n in rows}
+        return [counts.get(key, 0) for key in keys]
+
+
+class FirstPageByLineIdLoader(DataLoader[tuple[int, int], Page[Any]]):
+    """The first page (no cursor) of a line's history, keyed by (line id, page size).
+
+    All lines asking for the same size share one query: rows are ranked per line with
+    ROW_NUMBER() OVER (PARTITION BY line_id ORDER BY <keyset>) and the first size + 1
+    of each are kept (the extra one tells hasNextPage). Built with tortoise and pypika,
+    so the dialect (SQLite, PostgreSQL) and the parameters are theirs.
+    """
+
+    def __init__(self, model: type[Model], keyset: Keyset, counts: CountByLineIdLoader) -> None:
+        super().__init__()
+        self.model = model
+        self.keyset = keyset
+        self.counts = counts
+
+    async def batch_load_fn(self, keys: list[tuple[int, int]]) -> list[Page[Any]]:
+        lines_by_size: dict[int, set[int]] = defaultdict(set)
+        for line_id, size in keys:
+            lines_by_size[size].add(line_id)
+        rows: dict[tuple[int, int], list[Any]] = defaultdict(list)
+        for size, line_ids in lines_by_size.items():
+            for row in await self._first_rows(sorted(line_ids), size + 1):
+                rows[(row.line_id, size)].append(row)
+        return [self._page(key, rows.get(key, [])) for key in keys]
+
+    async def _first_rows(self, line_ids: list[int], limit: int) -> list[Any]:
+        meta = self.model._meta
+        table = meta.basetable
+        order = Order.desc if self.keyset.descending else Order.asc
+        rank = RowNumber().over(table.line_id)
+        for name in self.keyset.names:
+            rank = rank.orderby(table[meta.fields_db_projection[name]], order=order)
+        ranked = Subquery(self.model.filter(line_id__in=line_ids).annotate(row_rank=rank))
+        inner = ranked.as_("ranked")
+        db = meta.db
+        query = (
+            db.query_class.from_(inner)
+            .select("*")
+            .where(inner.row_rank <= limit)
+            .orderby(inner.line_id)
+            .orderby(inner.row_rank)
+        )
+        executor = db.executor_class(model=self.model, db=db)
+        return await executor.execute_select(
+            *query.get_parameterized_sql(), custom_fields=["row_rank"]
+        )
+
+    def _page(self, key: tuple[int, int], rows: list[Any]) -> Page[Any]:
+        line_id, size = key
+        items = rows[:size]
+        return Page(
+            items,
+            [self.keyset.cursor(row) for row in items],
+            has_next=len(rows) > size,
+            has_previous=False,
+            count=partial(self.counts.load, line_id),
+        )
 
 
 class LineByIdLoader(DataLoader[int, Line | None]):
@@ -97,6 +209,15 @@ class Loaders:
         self.allowances_by_line_id = AllowancesByLineIdLoader()
         self.line_services_by_line_id = LineServicesByLineIdLoader()
         self.line_by_id = LineByIdLoader()
+        self.grants_by_line_id = GrantsByLineIdLoader()
+        self.ledger_count_by_line_id = CountByLineIdLoader(LedgerEntry)
+        self.ledger_page_by_line_id = FirstPageByLineIdLoader(
+            LedgerEntry, LEDGER_ORDER, self.ledger_count_by_line_id
+        )
+        self.audit_count_by_line_id = CountByLineIdLoader(AuditEntry)
+        self.audit_page_by_line_id = FirstPageByLineIdLoader(
+            AuditEntry, AUDIT_ORDER, self.audit_count_by_line_id
+        )
         self._access: LineAccessByLineIdLoader | None = None
 
     def line_access(self, viewer_id: int, session_cap: AccessLevel) -> LineAccessByLineIdLoader:

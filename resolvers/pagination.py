@@ -1,44 +1,167 @@
-"""Relay pagination over querysets and lists: offset cursors, bounded pages.
+"""Relay pagination: keyset cursors over querysets, identity cursors over in-memory lists.
 
-Cursors are opaque base64 offsets. `first` defaults to 20 and may not exceed 100
-(API.md section 7); anything else is INVALID_INPUT before a query runs.
+A cursor names a row, not a position, so a row inserted or deleted between two fetches
+neither repeats nor skips anything. It is base64url of compact JSON
+`{"v": 1, "l": <list tag>, "k": [<sort key>]}`: versioned, tied to one list (a cursor of
+`tariffs` is refused by `serviceCatalog`) and validated strictly - a cursor that does not
+re-encode to exactly itself is INVALID_INPUT `invalid_cursor`, never a query.
+
+`first` defaults to 20 and may not exceed 100 (API.md section 7). pageInfo reports what
+is really there on both sides of the page, including rows outside `after`/`before`
+(more than Relay requires): `first: 0` has a next page when the list is not empty, and
+`last` + `before` has a next page when the `before` row (or one past it) exists.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from models.errors import DomainError, ErrorCode
 
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "MAX_PAGE_SIZE",
+    "Keyset",
+    "Page",
+    "PageArgs",
+    "paginate",
+    "paginate_list",
+]
+
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-_PREFIX = "cursor:"
-# no list here is near this long; a forged cursor beyond it is refused, not sent to SQL
-MAX_OFFSET = 10_000_000
+CURSOR_VERSION = 1
+# a real cursor is well under 100 characters; a longer one is refused before decoding
+MAX_CURSOR_LENGTH = 200
+# sort keys are BIGINT columns; anything outside would fail in SQL instead of here
+MAX_INT = 2**63 - 1
+# no in-memory list is near this long; a forged position beyond it is refused
+MAX_POSITION = 1_000_000
+
+SortValue = int | datetime
 
 
-def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"{_PREFIX}{offset}".encode()).decode()
+def _invalid(field: str) -> DomainError:
+    return DomainError(ErrorCode.INVALID_INPUT, "invalid_cursor", field=[field])
 
 
-def decode_cursor(cursor: str, field: str) -> int:
+def _encode(tag: str, key: Sequence[Any]) -> str:
+    raw = json.dumps({"v": CURSOR_VERSION, "l": tag, "k": list(key)}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _decode(cursor: str, tag: str, size: int, field: str) -> list[Any]:
+    """The raw key of a cursor of list `tag`; the caller checks each value's type."""
+    if not isinstance(cursor, str) or not 0 < len(cursor) <= MAX_CURSOR_LENGTH:
+        raise _invalid(field)
     try:
-        raw = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if not raw.startswith(_PREFIX):
-            raise ValueError(raw)
-        offset = int(raw[len(_PREFIX) :])
-    except (ValueError, UnicodeError, binascii.Error):
-        raise DomainError(ErrorCode.INVALID_INPUT, "invalid_cursor", field=[field]) from None
-    if not 0 <= offset <= MAX_OFFSET:
-        raise DomainError(ErrorCode.INVALID_INPUT, "invalid_cursor", field=[field])
-    return offset
+        raw = base64.b64decode(cursor.encode("ascii"), altchars=b"-_", validate=True)
+        data = json.loads(raw.decode())
+    except (ValueError, UnicodeError, binascii.Error, RecursionError):
+        raise _invalid(field) from None
+    if (
+        not isinstance(data, dict)
+        or data.keys() != {"v", "l", "k"}
+        or data["v"] != CURSOR_VERSION
+        or type(data["v"]) is not int
+        or data["l"] != tag
+        or not isinstance(data["k"], list)
+        or len(data["k"]) != size
+    ):
+        raise _invalid(field)
+    return data["k"]
+
+
+def _int(value: Any, field: str) -> int:
+    # JSON gives int for "12" only: "+1", "1_0", "٣", "1e2", true are refused here or above
+    if type(value) is not int or not -MAX_INT <= value <= MAX_INT:
+        raise _invalid(field)
+    return value
+
+
+def _datetime(value: Any, field: str) -> datetime:
+    if not isinstance(value, str) or len(value) > 40:
+        raise _invalid(field)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise _invalid(field) from None
+    if parsed.utcoffset() != timedelta(0) or _iso(parsed) != value:
+        raise _invalid(field)
+    return parsed
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class Keyset:
+    """The order of one list and so the content of its cursors.
+
+    Args:
+        tag: names the list inside its cursors; another list refuses them.
+        fields: the sort key as (model field, int or datetime); unique as a whole, so
+            the primary key comes last.
+        descending: every field sorts newest or largest first.
+
+    Example:
+        TARIFFS = Keyset("tariffs", (("monthly_fee", int), ("id", int)))
+        page = await paginate(Tariff.filter(archived=False), TARIFFS, args)
+    """
+
+    tag: str
+    fields: tuple[tuple[str, type[SortValue]], ...]
+    descending: bool = False
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.fields)
+
+    def ordering(self, *, reverse: bool = False) -> list[str]:
+        minus = "-" if self.descending != reverse else ""
+        return [minus + name for name in self.names]
+
+    def key_of(self, row: Any) -> tuple[Any, ...]:
+        return tuple(
+            _iso(value) if isinstance(value, datetime) else value
+            for value in (getattr(row, name) for name in self.names)
+        )
+
+    def cursor(self, row: Any) -> str:
+        return _encode(self.tag, self.key_of(row))
+
+    def decode(self, cursor: str, field: str) -> tuple[SortValue, ...]:
+        raw = _decode(cursor, self.tag, len(self.fields), field)
+        values = tuple(
+            _int(value, field) if kind is int else _datetime(value, field)
+            for value, (_, kind) in zip(raw, self.fields, strict=True)
+        )
+        # one spelling per cursor: a re-encoded forgery (padding, spaces, key order) is
+        # refused, and two cursors naming the same row are the same string
+        if _encode(self.tag, _keyed(values)) != cursor:
+            raise _invalid(field)
+        return values
+
+    def beyond(self, key: Sequence[SortValue], *, forward: bool, inclusive: bool = False) -> Q:
+        """Rows after `key` in list order (forward) or before it, `key`'s row included
+        when `inclusive`: (a > x) OR (a = x AND b > y), per lexicographic order."""
+        op = "gt" if forward != self.descending else "lt"
+        *head, (last_name, _) = self.fields
+        q = Q(**{f"{last_name}__{op}{'e' if inclusive else ''}": key[-1]})
+        for (name, _), value in reversed(list(zip(head, key, strict=False))):
+            q = Q(**{f"{name}__{op}": value}) | (Q(**{name: value}) & q)
+        return q
 
 
 @dataclass(frozen=True)
@@ -71,55 +194,118 @@ class PageArgs:
             return self.last
         return DEFAULT_PAGE_SIZE if self.first is None else self.first
 
+    @property
+    def is_first_page(self) -> bool:
+        """No cursor and forward: the page a loader can fetch for many lists at once."""
+        return self.after is None and self.before is None and self.last is None
+
 
 @dataclass
 class Page(Generic[T]):
     """One window of a list; `count` runs only if the client asks for `totalCount`."""
 
     items: list[T]
-    offset: int
+    cursors: list[str]
     has_next: bool
     has_previous: bool
     count: Callable[[], Awaitable[int]]
 
     def cursor(self, index: int) -> str:
-        return encode_cursor(self.offset + index)
+        return self.cursors[index]
 
 
-async def paginate(queryset: QuerySet[Any], args: PageArgs) -> Page[Any]:
-    """A page of an ordered queryset: one SELECT (plus COUNT only when `last` needs it)."""
-    start, end = _bounds(args)
+async def paginate(queryset: QuerySet[Any], keyset: Keyset, args: PageArgs) -> Page[Any]:
+    """A page of `queryset` in `keyset` order: one SELECT, and one EXISTS more only when
+    a cursor's own row has since been deleted (to tell whether anything lies beyond it).
+
+    The SELECT includes the cursor rows themselves (bounds are inclusive): finding them
+    proves there is a previous/next page without a second query.
+    """
+    # an empty string is a cursor too, and a malformed one: refused, not ignored
+    after = keyset.decode(args.after, "after") if args.after is not None else None
+    before = keyset.decode(args.before, "before") if args.before is not None else None
+    backward = args.last is not None
+    # walking backward, `before` is the near bound and `after` the far one
+    near, far = (before, after) if backward else (after, before)
+    window = queryset
+    if after is not None:
+        window = window.filter(keyset.beyond(after, forward=True, inclusive=True))
+    if before is not None:
+        window = window.filter(keyset.beyond(before, forward=False, inclusive=True))
+    size = args.size
+    rows = list(await window.order_by(*keyset.ordering(reverse=backward)).limit(size + 2))
+
+    near_found = bool(rows) and near is not None and keyset.key_of(rows[0]) == _keyed(near)
+    if near_found:
+        rows.pop(0)
+    far_found = bool(rows) and far is not None and keyset.key_of(rows[-1]) == _keyed(far)
+    if far_found:
+        rows.pop()
+    items, rest = rows[:size], rows[size:]
+
+    async def exists_beyond(key: tuple[SortValue, ...], forward: bool) -> bool:
+        return await queryset.filter(keyset.beyond(key, forward=forward)).exists()
+
+    # the far bound is only reached when the window ran out before the page filled
+    more_far = bool(rest) or far_found
+    if not more_far and far is not None:
+        more_far = await exists_beyond(far, not backward)
+    more_near = near_found
+    if not near_found and near is not None:
+        more_near = await exists_beyond(near, backward)
+    if backward:
+        items.reverse()
 
     async def count() -> int:
         return await queryset.count()
 
+    has_next, has_previous = (more_near, more_far) if backward else (more_far, more_near)
+    return Page(items, [keyset.cursor(row) for row in items], has_next, has_previous, count)
+
+
+def _keyed(key: tuple[SortValue, ...]) -> tuple[Any, ...]:
+    return tuple(_iso(v) if isinstance(v, datetime) else v for v in key)
+
+
+def paginate_list(
+    items: Sequence[T],
+    args: PageArgs,
+    tag: str = "lines",
+    identity: Callable[[T], int] = lambda item: item.id,  # type: ignore[attr-defined]
+) -> Page[T]:
+    """The same window over a list computed in memory (its order is not a SQL ORDER BY).
+
+    A cursor holds the item's identity and its position when the cursor was made. The
+    item is looked up in the current list, so insertions and moves elsewhere do not
+    shift the next page. If the item has left the list (a revoked delegation), paging
+    continues from the position it had: exact when that item is the only change, and
+    better for a client than an error it cannot act on.
+    """
+
+    def bound(cursor: str | None, field: str, *, after: bool) -> int | None:
+        if cursor is None:
+            return None
+        raw = _decode(cursor, tag, 2, field)
+        item_id, position = _int(raw[0], field), _int(raw[1], field)
+        if not 0 <= position <= MAX_POSITION or _encode(tag, [item_id, position]) != cursor:
+            raise _invalid(field)
+        for index, item in enumerate(items):
+            if identity(item) == item_id:
+                return index + 1 if after else index
+        # gone: the items after it moved up into its position
+        return min(position, len(items))
+
+    start = bound(args.after, "after", after=True) or 0
+    end = bound(args.before, "before", after=False)
+    end = len(items) if end is None else max(end, start)
     if args.last is not None:
-        if end is None:
-            end = await count()
-        begin = max(start, end - args.last)
-        items = list(await queryset.offset(begin).limit(max(end - begin, 0)))
-        return Page(items, begin, has_next=False, has_previous=begin > 0, count=count)
-    limit = args.size if end is None else min(args.size, max(end - start, 0))
-    rows = list(await queryset.offset(start).limit(limit + 1)) if limit else []
-    return Page(rows[:limit], start, len(rows) > limit, start > 0, count=count)
-
-
-def paginate_list(items: Sequence[T], args: PageArgs) -> Page[T]:
-    """The same window over a list that is already in memory."""
-    start, end = _bounds(args)
-    end = len(items) if end is None else min(end, len(items))
+        begin, stop = max(start, end - args.last), end
+    else:
+        begin, stop = start, min(end, start + args.size)
+    window = list(items[begin:stop])
 
     async def count() -> int:
         return len(items)
 
-    if args.last is not None:
-        begin = max(start, end - args.last)
-        return Page(list(items[begin:end]), begin, False, begin > 0, count)
-    stop = min(end, start + args.size)
-    return Page(list(items[start:stop]), start, stop < end, start > 0, count)
-
-
-def _bounds(args: PageArgs) -> tuple[int, int | None]:
-    start = decode_cursor(args.after, "after") + 1 if args.after else 0
-    end = decode_cursor(args.before, "before") if args.before else None
-    return start, end
+    cursors = [_encode(tag, [identity(item), begin + i]) for i, item in enumerate(window)]
+    return Page(window, cursors, stop < len(items), begin > 0, count)

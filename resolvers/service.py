@@ -8,7 +8,10 @@ from tortoise.expressions import Q
 
 from models import Service, ServiceKind
 from resolvers.filters import range_q, search_q
-from resolvers.pagination import Page, PageArgs, paginate
+from resolvers.pagination import Keyset, Page, PageArgs, paginate
+
+# cheapest first; the id orders services of one price
+SERVICE_ORDER = Keyset("serviceCatalog", (("price", int), ("id", int)))
 
 
 @dataclass(frozen=True)
@@ -34,4 +37,4 @@ async def resolve_service_catalog(filter: ServiceFilter, args: PageArgs) -> Page
     if filter.free is not None:
         query &= Q(price=0) if filter.free else Q(price__gt=0)
     query &= search_q(filter.search)
-    return await paginate(Service.filter(query).order_by("price", "id"), args)
+    return await paginate(Service.filter(query), SERVICE_ORDER, args)

@@ -8,7 +8,10 @@ from tortoise.expressions import Q
 
 from models import Tariff, TariffKind
 from resolvers.filters import range_q, search_q
-from resolvers.pagination import Page, PageArgs, paginate
+from resolvers.pagination import Keyset, Page, PageArgs, paginate
+
+# cheapest first; the id orders tariffs of one price
+TARIFF_ORDER = Keyset("tariffs", (("monthly_fee", int), ("id", int)))
 
 
 @dataclass(frozen=True)
@@ -31,4 +34,4 @@ async def resolve_tariffs(filter: TariffFilter, args: PageArgs) -> Page[Tariff]:
     if filter.unlimited_data is not None:
         query &= Q(unlimited_data=filter.unlimited_data)
     query &= search_q(filter.search)
-    return await paginate(Tariff.filter(query).order_by("monthly_fee", "id"), args)
+    return await paginate(Tariff.filter(query), TARIFF_ORDER, args)

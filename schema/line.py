@@ -97,9 +97,10 @@ class Line(relay.Node):
 
     @line_field(Cap.VIEW_USAGE, "Payments and charges, newest first.")
     async def transactions(
-        self, first: int | None = None, after: str | None = None
+        self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[LedgerEntry] | None:
-        page = await line_resolvers.resolve_transactions(self, PageArgs(first=first, after=after))  # type: ignore[arg-type]
+        args = PageArgs(first=first, after=after)
+        page = await line_resolvers.resolve_transactions(info, self, args)  # type: ignore[arg-type]
         return Connection.from_page(page)  # type: ignore[return-value]
 
     @line_field(Cap.MANAGE_LINE, "Notifications chosen for it.")
@@ -115,14 +116,15 @@ class Line(relay.Node):
         return self.mobile_network_access  # type: ignore[return-value]
 
     @line_field(Cap.MANAGE_ACCESS, "People it is delegated to.")
-    async def grants(self) -> list[LineGrant] | None:
-        return await line_resolvers.resolve_line_grants(self)  # type: ignore[arg-type,return-value]
+    async def grants(self, info: Info) -> list[LineGrant] | None:
+        return await line_resolvers.resolve_line_grants(info, self)  # type: ignore[arg-type,return-value]
 
     @line_field(Cap.MANAGE_ACCESS, "Every change of access to it, newest first.")
     async def audit_log(
-        self, first: int | None = None, after: str | None = None
+        self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[AuditEntry] | None:
-        page = await line_resolvers.resolve_audit_log(self, PageArgs(first=first, after=after))  # type: ignore[arg-type]
+        args = PageArgs(first=first, after=after)
+        page = await line_resolvers.resolve_audit_log(info, self, args)  # type: ignore[arg-type]
         return Connection.from_page(page)  # type: ignore[return-value]
 
     @classmethod
