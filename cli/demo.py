@@ -138,8 +138,9 @@ async def _allowances(line: Line, tariff: Tariff, used: float, resets_at: dateti
         (AllowanceKind.DATA, tariff.data_mb, tariff.unlimited_data),
     ]
     for kind, total, unlimited in packages:
-        if total is None:
-            continue
+        if total is None and not unlimited:
+            continue  # not in this tariff at all
+        total = total or 0  # an unlimited package has no total to count down
         # demo usage is a whole number of units: integer maths keeps it exact
         left = total - (total * round(used * 100)) // 100
         await Allowance.create(

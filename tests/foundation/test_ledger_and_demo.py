@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from models import EntryKind, LedgerEntry, Line, post_entry
+from models import Allowance, EntryKind, LedgerEntry, Line, LineService, post_entry
 from models.errors import DomainError
 from models.money import to_decimal, to_kopecks
 from tests.helpers import linehub
@@ -76,6 +76,16 @@ async def test_parallel_retries_with_one_key_land_once(demo) -> None:
     await line.refresh_from_db()
     assert line.balance == start + 300_00
     assert await LedgerEntry.filter(line_id=line.id, idempotency_key="pay-7").count() == 1
+
+
+async def test_every_demo_line_has_services_a_paid_subscription_and_allowances(demo) -> None:
+    """API.md section 9: a tariff, a few services, one a paid subscription the family
+    forgot about, and what is left of this period's allowances."""
+    for line in await Line.all():
+        connected = await LineService.filter(line_id=line.id).prefetch_related("service")
+        assert len(connected) >= 2, line.msisdn
+        assert any(c.service.is_subscription and c.price > 0 for c in connected), line.msisdn
+        assert await Allowance.filter(line_id=line.id).exists(), line.msisdn
 
 
 async def test_float_amounts_are_refused(demo) -> None:
