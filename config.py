@@ -149,6 +149,10 @@ class Settings:
         config = Config(env_file if use_file and Path(env_file).exists() else None, environ=environ)
         env = config("ENV", default="development")
         production = env == "production"
+        if production and environ.get("ENV") != "production":
+            # the file switched production on: production reads no file, so it must not
+            # be able to set anything else either
+            raise ConfigError("ENV=production must be set in the environment, not in .env")
         dev_defaults = not production
         try:
             settings = cls(

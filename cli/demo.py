@@ -6,6 +6,7 @@ import sys
 from datetime import UTC, datetime
 
 from tortoise import Tortoise
+from tortoise.exceptions import OperationalError
 from tortoise.transactions import in_transaction
 
 from auth.lookup import find_user
@@ -152,9 +153,18 @@ async def load_demo_command(settings: Settings, *, reset: bool, if_empty: bool) 
     ensure_sqlite_dir(settings.database_url)
     await Tortoise.init(config=tortoise_config(settings.database_url))
     try:
+        try:
+            empty = await database_is_empty()
+        except OperationalError:
+            print(
+                "linehub demo: the database has no linehub tables yet; "
+                "run `linehub migrate` first",
+                file=sys.stderr,
+            )
+            return 1
         if reset:
             await wipe_all()
-        elif not await database_is_empty():
+        elif not empty:
             if if_empty:
                 print("linehub demo: the database has data, leaving it as it is")
                 await bind_dev_accounts(settings)

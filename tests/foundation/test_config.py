@@ -53,6 +53,16 @@ def test_dotenv_is_read_in_development_only(tmp_path) -> None:
     assert production.limits.max_depth == 15
 
 
+def test_a_dotenv_cannot_switch_production_on(tmp_path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("ENV=production\nMAX_QUERY_DEPTH=99\nSECRET_KEY=" + "s" * 48 + "\n")
+    with pytest.raises(ConfigError, match="ENV=production"):
+        Settings.from_env({}, env_file=env_file)
+    # set in the environment, it works, and the file is not read at all
+    settings = Settings.from_env(PRODUCTION, env_file=env_file)
+    assert settings.production and settings.limits.max_depth == 15
+
+
 def test_bad_values_are_configuration_errors() -> None:
     for environ in [
         {"MAX_QUERY_DEPTH": "deep"},

@@ -105,3 +105,10 @@ async def test_demo_refuses_to_load_twice_and_reset_starts_over(database_url: st
     assert (await linehub(database_url, "demo", "--reset"))[0] == 0
     assert (await Line.get(msisdn="9031234567")).label == "Мой"
     assert await Line.all().count() == 8
+
+
+async def test_demo_on_a_database_never_migrated_says_to_migrate(tmp_path) -> None:
+    code, output = await linehub(f"sqlite://{tmp_path}/never-migrated.sqlite3", "demo")
+    assert code == 1
+    assert "run `linehub migrate` first" in output
+    assert "Traceback" not in output
