@@ -60,7 +60,8 @@ def test_a_dotenv_cannot_switch_production_on(tmp_path) -> None:
         Settings.from_env({}, env_file=env_file)
     # set in the environment, it works, and the file is not read at all
     settings = Settings.from_env(PRODUCTION, env_file=env_file)
-    assert settings.production and settings.limits.max_depth == 15
+    assert settings.production
+    assert settings.limits.max_depth == 15
 
 
 def test_bad_values_are_configuration_errors() -> None:
