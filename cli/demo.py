@@ -157,8 +157,7 @@ async def load_demo_command(settings: Settings, *, reset: bool, if_empty: bool) 
             empty = await database_is_empty()
         except OperationalError:
             print(
-                "linehub demo: the database has no linehub tables yet; "
-                "run `linehub migrate` first",
+                "linehub demo: the database has no linehub tables yet; run `linehub migrate` first",
                 file=sys.stderr,
             )
             return 1
