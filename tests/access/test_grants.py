@@ -197,3 +197,20 @@ async def test_node_returns_a_visible_line_with_the_viewers_own_limits(gql: GQL,
     as_limited = await gql(query, {"id": masha_id}, token=galina)
     assert as_limited["data"]["node"] == {"msisdn": "9031234568", "transactions": None}
     assert as_limited["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_grants_are_throttled_per_person_and_a_refused_one_changes_nothing(
+    gql: GQL, demo
+) -> None:
+    """30 an hour: it also bounds how fast an owner could probe which logins exist."""
+    (anna,) = await tokens(gql, "9031234567")
+    levels = ["FULL", "LIMITED"] * 15
+    for level in levels:
+        done = await gql(GRANT, {"m": "9031234569", "g": "9161112233", "l": level}, token=anna)
+        assert done["data"]["grantLineAccess"]["errors"] == []
+    refused = await gql(GRANT, {"m": "9031234569", "g": "9161112233", "l": "FULL"}, token=anna)
+    assert refused["data"]["grantLineAccess"]["errors"] == [{"code": "RATE_LIMITED", "field": None}]
+    overview = (await gql(OVERVIEW, token=anna))["data"]["viewer"]["grantsGiven"]
+    assert {"msisdn": "9031234569", "level": "LIMITED", "grantee": {"name": "Борис Петров"}} in (
+        overview
+    )

@@ -250,3 +250,22 @@ async def test_a_rejected_request_answers_like_a_decoy(gql: GQL, demo) -> None:
     ]
     assert answers[0] == answers[1]
     assert answers[0]["data"]["confirmLineAccess"]["errors"] == [{"code": "INVALID_INPUT"}]
+
+
+async def test_code_entries_are_throttled_per_person_across_requests(
+    gql: GQL, demo, settings
+) -> None:
+    """Three tries a request, and 30 an hour in all: many requests do not buy more guesses."""
+    boris = (await login(gql, "9161112233"))["accessToken"]
+    asked = [await ask(gql, boris, number) for number in ("9031239990", "9031239991")]
+    ids = [a["request"]["id"] for a in asked] * 15
+    for request_id in ids:
+        tried = await gql(CONFIRM, {"id": request_id, "code": "000000"}, token=boris)
+        assert tried["data"]["confirmLineAccess"]["errors"] == [{"code": "INVALID_INPUT"}]
+    real = await ask(gql, boris, "9031234569")
+    code = code_in(sms_to(settings, "9031234569")[-1])
+    late = await gql(CONFIRM, {"id": real["request"]["id"], "code": code}, token=boris)
+    assert late["data"]["confirmLineAccess"] == {
+        "grant": None,
+        "errors": [{"code": "RATE_LIMITED"}],
+    }

@@ -3,7 +3,8 @@
 import dataclasses
 import ipaddress
 
-from models import SocialIdentity, User
+from models import AccessLevel, Line, SocialIdentity, User
+from models.access.requests import ask
 from tests.conftest import GQL
 from tests.helpers import VIEWER, login
 
@@ -121,6 +122,8 @@ ACCOUNT_CHANGES = {
 
 
 async def test_a_limited_session_cannot_change_the_account(make_gql, gql, settings, demo) -> None:
+    tablet = await Line.get(msisdn="9031234570").select_related("contract__holder")
+    await ask(demo["boris"], tablet, AccessLevel.LIMITED)  # waits for Anna's answer
     password_session = await login(gql, "9031234567")
     network = make_gql(trusted(settings), PROXY)
     answer = await network(
@@ -138,12 +141,19 @@ async def test_a_limited_session_cannot_change_the_account(make_gql, gql, settin
         token=token,
     )
     assert revoke["data"]["revokeSession"]["errors"] == [{"code": "FORBIDDEN"}]
-    seen = await network(
-        "{ viewer { sessions { id } contracts { number } grantsGiven { msisdn } } }", token=token
-    )
+    lists = "{ viewer { sessions { id } contracts { number } grantsGiven { msisdn }"
+    lists += " accessRequests { level } } }"
+    seen = await network(lists, token=token)
     assert seen["data"]["viewer"]["sessions"] == [{"id": own_id}]
     assert seen["data"]["viewer"]["contracts"] == []
     assert seen["data"]["viewer"]["grantsGiven"] == []
+    assert seen["data"]["viewer"]["accessRequests"] == []
+    # what her FULL session sees there
+    full = (await gql(lists, token=password_session["accessToken"]))["data"]["viewer"]
+    assert len(full["sessions"]) == 2
+    assert full["contracts"]
+    assert full["grantsGiven"]
+    assert full["accessRequests"] == [{"level": "LIMITED"}]
     # and Anna's password session is untouched
     assert (await gql(VIEWER, token=password_session["accessToken"]))["data"]["viewer"]
 
