@@ -9,7 +9,7 @@ from typing import NewType
 import strawberry
 
 from models.errors import DomainError, ErrorCode
-from models.money import CURRENCY, to_decimal, to_kopecks
+from models.money import CURRENCY, to_decimal
 
 _DECIMAL_TEXT = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,15})?")
 
@@ -32,11 +32,6 @@ DECIMAL_SCALAR = strawberry.scalar(
     parse_value=_parse_decimal,
 )
 SCALAR_MAP = {Decimal: DECIMAL_SCALAR}
-
-
-def optional_kopecks(amount: PyDecimal | None, field: str) -> int | None:
-    """An optional roubles input as kopecks; more than two decimals is INVALID_INPUT."""
-    return None if amount is None else to_kopecks(amount, field=field)
 
 
 ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode", description="Stable error codes.")

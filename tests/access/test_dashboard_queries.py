@@ -29,27 +29,26 @@ from tests.conftest import GQL
 from tests.helpers import login
 from tests.querycount import count_queries
 
-DASHBOARD = """
-{ viewer { lines(first: 60) { totalCount edges { node {
+LINE_SUMMARY = """
   msisdn label deviceKind relations accessLevel capabilities
   balance { amount currency }
   tariff { name monthlyFee { amount } }
   remains { kind total left unit unlimited resetsAt }
   services { paid price { amount } service { name } }
-} } } } }
 """
-OWNER_DASHBOARD = """
-{ viewer { lines(first: 60) { totalCount edges { node {
-  msisdn label deviceKind relations accessLevel capabilities
-  balance { amount currency }
-  tariff { name monthlyFee { amount } }
-  remains { kind total left unit unlimited resetsAt }
-  services { paid price { amount } service { name } }
+OWNERS_EXTRAS = """
   grants { level grantee { name } }
   transactions(first: 3) { totalCount edges { node { amount { amount } } } }
   auditLog(first: 3) { totalCount edges { node { action } } }
-} } } } }
 """
+
+
+def dashboard(fields: str) -> str:
+    return "{ viewer { lines(first: 60) { totalCount edges { node {" + fields + "} } } } }"
+
+
+DASHBOARD = dashboard(LINE_SUMMARY)
+OWNER_DASHBOARD = dashboard(LINE_SUMMARY + OWNERS_EXTRAS)
 MAX_STATEMENTS = 10
 # one each: grants, their grantees, a first page of transactions and of the audit log,
 # and the two totals
