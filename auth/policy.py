@@ -11,8 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from models.access import AccessLevel, Relation
+
+if TYPE_CHECKING:
+    from models.line import Line
 
 
 class Capability(StrEnum):
@@ -87,3 +91,20 @@ def line_access(
 # a session cap limits everything, MANAGE_ACCESS included: a LIMITED mobile-network
 # session of the owner cannot hand out access
 BY_LEVEL_CAP = {AccessLevel.FULL: OWNER_CAPABILITIES, AccessLevel.LIMITED: LIMITED_CAPABILITIES}
+
+
+def may_revoke(access: LineAccess, own_grant: bool, manage: Capability) -> bool:
+    """Whether a viewer may revoke a grant on the line `access` describes.
+
+    The grantee may give up their own grant; anyone else needs `manage` (the capability
+    revokeLineAccess is declared with). Who else holds a line is MANAGE_ACCESS data, so
+    the caller answers a refusal exactly like a grant that never existed.
+    """
+    return own_grant or access.allows(manage)
+
+
+def sees_request_number(line: Line | None, viewer_id: int) -> bool:
+    """Whether the viewer is shown the number an access request names: only the holder,
+    who must answer it. The asker typed it themselves, and showing it back would tell a
+    real request from a decoy."""
+    return line is not None and line.contract.holder_id == viewer_id  # type: ignore[attr-defined]

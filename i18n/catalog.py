@@ -76,8 +76,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Текст содержит недопустимый символ NUL (код 0).",
     },
     "label_length": {
-        "en": "A number's label must be 1 to 64 characters long.",
-        "ru": "Подпись номера должна содержать от 1 до 64 символов.",
+        "en": "A number's label must be 1 to {max} characters long.",
+        "ru": "Подпись номера должна содержать от 1 до {max} символов.",
     },
     # query limits
     "QUERY_TOO_DEEP": {

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
+from tortoise.transactions import in_transaction
 
-from models.access import AccessLevel, MobileNetworkAccess
+from models.access import AccessLevel, AuditAction, MobileNetworkAccess
+from models.access.audit import Actor, record
+from models.errors import DomainError, ErrorCode
+
+MAX_LABEL = 64
+# 100 000 roubles in kopecks: no real alert sits above it, and a typo cannot store one
+MAX_LOW_BALANCE_THRESHOLD = 100_000_00
 
 
 class DeviceKind(StrEnum):
@@ -42,7 +51,7 @@ class Line(Model):
     user_level = fields.CharEnumField(AccessLevel, max_length=8, default=AccessLevel.FULL)
     device_kind = fields.CharEnumField(DeviceKind, max_length=10)
     status = fields.CharEnumField(LineStatus, max_length=10, default=LineStatus.ACTIVE)
-    label = fields.CharField(max_length=64, null=True)
+    label = fields.CharField(max_length=MAX_LABEL, null=True)
     tariff = fields.ForeignKeyField(
         "linehub.Tariff", related_name="lines", null=True, on_delete=fields.RESTRICT
     )
@@ -59,3 +68,57 @@ class Line(Model):
     class Meta:
         table = "line"
         ordering = ("id",)
+
+
+@dataclass(frozen=True)
+class LineChanges:
+    """What updateLine asks to change; None leaves a setting as it is.
+
+    `clear_label` removes the label and wins over `label`.
+    """
+
+    label: str | None = None
+    clear_label: bool = False
+    notify_low_balance: bool | None = None
+    low_balance_threshold: int | None = None
+    notify_usage: bool | None = None
+
+
+def _validated(changes: LineChanges) -> dict[str, Any]:
+    """The field updates `changes` asks for, or the DomainError of the first bad input."""
+    updates: dict[str, Any] = {}
+    if changes.clear_label:
+        updates["label"] = None
+    elif changes.label is not None:
+        # a label is shown on one line of a list: runs of whitespace collapse to one space
+        label = " ".join(changes.label.split())
+        if not 1 <= len(label) <= MAX_LABEL:
+            raise DomainError(
+                ErrorCode.INVALID_INPUT, "label_length", field=["label"], max=MAX_LABEL
+            )
+        updates["label"] = label
+    if changes.low_balance_threshold is not None:
+        if not 0 <= changes.low_balance_threshold <= MAX_LOW_BALANCE_THRESHOLD:
+            raise DomainError(ErrorCode.INVALID_INPUT, field=["lowBalanceThreshold"])
+        updates["low_balance_threshold"] = changes.low_balance_threshold
+    if changes.notify_low_balance is not None:
+        updates["notify_low_balance"] = changes.notify_low_balance
+    if changes.notify_usage is not None:
+        updates["notify_usage"] = changes.notify_usage
+    return updates
+
+
+async def update_line(line: Line, changes: LineChanges, actor: Actor) -> Line:
+    """Apply `changes` to the line's label and notifications, with one audit row.
+
+    Every input is checked before anything is written; nothing to change writes nothing
+    (no save, no audit row).
+    """
+    updates = _validated(changes)
+    if updates:
+        async with in_transaction() as conn:
+            for name, value in updates.items():
+                setattr(line, name, value)
+            await line.save(using_db=conn, update_fields=list(updates))
+            await record(line.id, actor, AuditAction.LINE_UPDATED, dict(updates), using_db=conn)
+    return line

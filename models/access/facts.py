@@ -16,6 +16,10 @@ from models.line import Line
 
 Facts = list[tuple[Relation, AccessLevel | None]]
 
+# the viewer's own contracts first, then their own number on someone's contract, then
+# numbers delegated to them
+RELATION_ORDER = {Relation.OWNER: 0, Relation.USER: 1, Relation.DELEGATE: 2}
+
 
 @dataclass
 class LineFacts:
@@ -64,3 +68,15 @@ async def facts_for_lines(viewer_id: int, line_ids: list[int]) -> dict[int, Line
     levels = await _grant_levels(viewer_id, line_ids)
     lines = await Line.filter(id__in=line_ids).select_related("contract")
     return {line.id: LineFacts(line, facts_of(line, viewer_id, levels)) for line in lines}
+
+
+def in_display_order(found: Iterable[LineFacts], primary_line_id: int | None) -> list[LineFacts]:
+    """A viewer's lines in the order they are listed: the primary number first, then by
+    their closest relation (`RELATION_ORDER`), then contract and line, so that a
+    contract's lines stay together and pages stay stable."""
+
+    def key(item: LineFacts) -> tuple[bool, int, int, int]:
+        rank = min(RELATION_ORDER[relation] for relation, _ in item.facts)
+        return (item.line.id != primary_line_id, rank, item.line.contract_id, item.line.id)  # type: ignore[attr-defined]
+
+    return sorted(found, key=key)

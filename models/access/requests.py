@@ -22,6 +22,12 @@ CODE_TTL = timedelta(minutes=15)
 # the owner may not open the app within 15 minutes: their answer may come within a week
 OWNER_ANSWER_TTL = timedelta(days=7)
 CODE_TRIES = 3
+# the number's user reads it without any context: who asks, for which number, and that
+# telling the code means consent; both languages, as the SMS gateway cannot negotiate
+CONSENT_SMS = (
+    "Код {code} подтверждает доступ к номеру {msisdn} для {name} в личном кабинете. "
+    "Сообщите его, только если согласны. / Access code: {code}"
+)
 
 
 def _code_hash(request_id_salt: str, code: str) -> str:
@@ -30,11 +36,13 @@ def _code_hash(request_id_salt: str, code: str) -> str:
 
 @dataclass(frozen=True)
 class Asked:
-    """A stored request and, when consent by SMS is possible, the code and where it goes."""
+    """A stored request and, when consent by SMS is possible, the code, where it goes and
+    the text that carries it."""
 
     request: AccessRequest
     sms_to: str | None = None
     code: str | None = None
+    sms_text: str | None = None
 
 
 async def ask(requester: User, line: Line | None, level: AccessLevel) -> Asked:
@@ -61,8 +69,29 @@ async def ask(requester: User, line: Line | None, level: AccessLevel) -> Asked:
         expires_at=datetime.now(UTC) + CODE_TTL,
     )
     if by_sms and line is not None:
-        return Asked(request, sms_to=line.msisdn, code=code)
+        text = CONSENT_SMS.format(code=code, msisdn=line.msisdn, name=requester.name)
+        return Asked(request, sms_to=line.msisdn, code=code, sms_text=text)
     return Asked(request)
+
+
+async def set_requests_allowed(user_id: int, allowed: bool) -> None:
+    """The person's choice whether others may ask for their lines; while forbidden, a new
+    request is a decoy and a code already sent consents to nothing (see `_decide`)."""
+    await User.filter(id=user_id).update(access_requests_allowed=allowed)
+
+
+async def pending_for_owner(holder_id: int) -> list[AccessRequest]:
+    """Requests still waiting for the holder's answer, newest first.
+
+    Decoys have no line, so they never show; the window is the one `respond` accepts.
+    """
+    return list(
+        await AccessRequest.filter(
+            line__contract__holder_id=holder_id,
+            status=RequestStatus.PENDING,
+            created_at__gt=datetime.now(UTC) - OWNER_ANSWER_TTL,
+        ).order_by("-created_at")
+    )
 
 
 def _code_matches(stored: str, code: str) -> bool:

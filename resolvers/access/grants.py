@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from auth.lookup import find_user, login_key
-from auth.policy import Capability
+from auth.policy import Capability, may_revoke
 from auth.throttle import Limit, Rule, enforce
 from models import AccessLevel, Grant, Line, MobileNetworkAccess
 from models.access import grants
@@ -46,9 +46,8 @@ async def resolve_revoke_line_access(info: Any, grant_id: int | None) -> Grant:
         raise DomainError(ErrorCode.NOT_FOUND, field=["grantId"])
     access = await loader.load(row.line_id)  # type: ignore[attr-defined]
     own_grant = row.grantee_id == session.user_id  # type: ignore[attr-defined]
-    # who else holds a line is MANAGE_ACCESS data (Line.grants): to anyone without it a
-    # grant that is not their own answers exactly like one that never existed
-    if not (own_grant or access.allows(required("revokeLineAccess"))):
+    # a refusal answers exactly like a grant that never existed (see may_revoke)
+    if not may_revoke(access, own_grant, required("revokeLineAccess")):
         raise DomainError(ErrorCode.NOT_FOUND, field=["grantId"])
     return await grants.revoke(row, actor_of(session))
 

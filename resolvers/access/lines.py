@@ -6,18 +6,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from auth.policy import LineAccess, line_access
-from models import Line, PrimaryLine, Relation, Session
-from models.access.facts import LineFacts, reachable_lines
+from models import Line, Relation, Session
+from models.access.facts import LineFacts, in_display_order, reachable_lines
+from models.access.viewer import primary_line_id
 from models.errors import DomainError, ErrorCode
 from models.line import DeviceKind
 from models.msisdn import normalize_line_number
 from resolvers.access import required
 from resolvers.guard import require_session
 from resolvers.pagination import Page, PageArgs, paginate_list
-
-# the viewer's own contracts first, then their own number on someone's contract, then
-# numbers delegated to them
-RELATION_ORDER = {Relation.OWNER: 0, Relation.USER: 1, Relation.DELEGATE: 2}
 
 
 @dataclass(frozen=True)
@@ -38,12 +35,12 @@ async def access_to(info: Any, line_id: int) -> LineAccess:
 
 
 async def visible_lines(info: Any, line_filter: LineFilter, args: PageArgs) -> Page[Line]:
-    """Every visible line, the viewer's primary number first."""
+    """Every visible line that passes the filter, in the viewer's display order."""
     session, loader = await access_loader(info)
     viewer_id = session.user_id  # type: ignore[attr-defined]
     reachable = await reachable_lines(viewer_id)
-    primary = await PrimaryLine.get_or_none(user_id=viewer_id).values_list("line_id", flat=True)
-    items: list[tuple[tuple, LineFacts]] = []
+    primary = await primary_line_id(viewer_id)
+    shown: list[LineFacts] = []
     for found in reachable:
         access = line_access(found.line.id, found.facts, session.access_cap)
         loader.prime(found.line.id, access)
@@ -52,11 +49,8 @@ async def visible_lines(info: Any, line_filter: LineFilter, args: PageArgs) -> P
             continue
         if line_filter.device_kind and found.line.device_kind != line_filter.device_kind:
             continue
-        rank = min(RELATION_ORDER[r] for r in access.relations)
-        key = (found.line.id != primary, rank, found.line.contract_id, found.line.id)  # type: ignore[attr-defined]
-        items.append((key, found))
-    items.sort(key=lambda pair: pair[0])
-    return paginate_list([found.line for _, found in items], args)
+        shown.append(found)
+    return paginate_list([found.line for found in in_display_order(shown, primary)], args)
 
 
 async def line_by_number(info: Any, msisdn: str) -> Line | None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from auth.policy import Capability
+from auth.policy import Capability, sees_request_number
 from auth.throttle import ACCESS_REQUESTS_PER_USER, CONFIRMS_PER_USER, enforce
 from models import AccessLevel, AccessRequest, Grant, Line, User
 from models.access import RequestStatus, requests
@@ -16,11 +15,6 @@ from resolvers.access.grants import actor_of
 from resolvers.access.lines import access_loader
 from resolvers.guard import is_full, require_session
 
-CODE_SMS = (
-    "Код {code} подтверждает доступ к номеру {msisdn} для {name} в личном кабинете. "
-    "Сообщите его, только если согласны. / Access code: {code}"
-)
-
 
 async def resolve_request_line_access(info: Any, msisdn: str, level: AccessLevel) -> AccessRequest:
     """Ask for access; the answer is the same whether the number exists (models rule)."""
@@ -30,9 +24,8 @@ async def resolve_request_line_access(info: Any, msisdn: str, level: AccessLevel
     line = await Line.get_or_none(msisdn=number).select_related("contract__holder")
     requester: User = session.user  # type: ignore[attr-defined]
     asked = await requests.ask(requester, line, level)
-    if asked.sms_to and asked.code:
-        text = CODE_SMS.format(code=asked.code, msisdn=asked.sms_to, name=requester.name)
-        await info.context.auth.sms.send(asked.sms_to, text)
+    if asked.sms_to and asked.sms_text:
+        await info.context.auth.sms.send(asked.sms_to, asked.sms_text)
     return asked.request
 
 
@@ -62,7 +55,7 @@ async def resolve_respond_to_access_request(
 
 async def resolve_set_access_requests_allowed(info: Any, allowed: bool) -> bool:
     session = await require_session(info, full=True)
-    await User.filter(id=session.user_id).update(access_requests_allowed=allowed)  # type: ignore[attr-defined]
+    await requests.set_requests_allowed(session.user_id, allowed)  # type: ignore[attr-defined]
     return allowed
 
 
@@ -71,22 +64,15 @@ async def pending_requests_for_owner(info: Any) -> list[AccessRequest]:
     session = await require_session(info)
     if not await is_full(info):
         return []
-    return list(
-        await AccessRequest.filter(
-            line__contract__holder_id=session.user_id,  # type: ignore[attr-defined]
-            status=RequestStatus.PENDING,
-            created_at__gt=datetime.now(UTC) - requests.OWNER_ANSWER_TTL,
-        ).order_by("-created_at")
-    )
+    return await requests.pending_for_owner(session.user_id)  # type: ignore[attr-defined]
 
 
 async def request_msisdn_for_viewer(info: Any, request: AccessRequest) -> str | None:
-    """Only the owner who must answer sees the number; the asker typed it themselves, and
-    showing it back would tell a real request from a decoy."""
+    """The number a request names, for the viewer `sees_request_number` allows."""
     session = await require_session(info)
     if request.line_id is None:  # type: ignore[attr-defined]
         return None
     line = await info.context.loaders.line_by_id.load(request.line_id)  # type: ignore[attr-defined]
-    if line is None or line.contract.holder_id != session.user_id:  # type: ignore[attr-defined]
+    if not sees_request_number(line, session.user_id):  # type: ignore[attr-defined]
         return None
     return line.msisdn

@@ -1,0 +1,43 @@
+"""One person's account-wide access overview: contracts held, grants given and received,
+and the number they want shown first. Callers decide whether the session may see it."""
+
+from __future__ import annotations
+
+from models.access import Grant, PrimaryLine
+from models.contract import Contract
+
+
+async def contracts_held(holder_id: int) -> list[Contract]:
+    """The person's contracts, oldest first."""
+    return list(await Contract.filter(holder_id=holder_id).order_by("id"))
+
+
+async def grants_given(holder_id: int) -> list[Grant]:
+    """Active grants on lines of the person's contracts (what they handed out), newest
+    first; whoever granted them, since the holder answers for every line they hold."""
+    return list(
+        await Grant.filter(
+            line__contract__holder_id=holder_id,
+            revoked_at__isnull=True,
+        ).order_by("-created_at")
+    )
+
+
+async def grants_received(grantee_id: int) -> list[Grant]:
+    """Active grants others gave the person, newest first."""
+    return list(
+        await Grant.filter(grantee_id=grantee_id, revoked_at__isnull=True).order_by("-created_at")
+    )
+
+
+async def primary_line_id(user_id: int) -> int | None:
+    """The line the person chose to see first, if any."""
+    return await PrimaryLine.get_or_none(user_id=user_id).values_list("line_id", flat=True)  # type: ignore[return-value]
+
+
+async def set_primary_line(user_id: int, line_id: int) -> None:
+    """Choose the line shown first; one choice per person, a new one replaces the old.
+
+    Callers check the person can see the line: the choice itself carries no access.
+    """
+    await PrimaryLine.update_or_create(defaults={"line_id": line_id}, user_id=user_id)
