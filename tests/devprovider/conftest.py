@@ -9,6 +9,7 @@ query it received is read back from the final URL.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -64,3 +65,30 @@ async def browser() -> AsyncIterator[httpx.AsyncClient]:
         follow_redirects=True, mounts={"http://app.test": httpx.MockTransport(_callback)}
     ) as client:
         yield client
+
+
+@dataclass(frozen=True)
+class Rig:
+    """The running provider, what it publishes, and the relying party's two clients.
+
+    `browser` follows redirects to the callback at `app.test`; `http` is the relying
+    party's back channel (token and userinfo requests). A test that needs several of
+    these takes `rig`; one that needs one or two takes those fixtures directly.
+    """
+
+    provider: RunningProvider
+    metadata: dict[str, Any]
+    jwks: dict[str, Any]
+    browser: httpx.AsyncClient
+    http: httpx.AsyncClient
+
+
+@pytest.fixture
+def rig(
+    provider: RunningProvider,
+    metadata: dict[str, Any],
+    jwks: dict[str, Any],
+    browser: httpx.AsyncClient,
+    http: httpx.AsyncClient,
+) -> Rig:
+    return Rig(provider, metadata, jwks, browser, http)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import warnings
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
@@ -15,14 +15,15 @@ from joserfc.jwt import JWTClaimsRegistry, Token
 
 from devprovider import RunningProvider
 
+if TYPE_CHECKING:
+    from tests.devprovider.conftest import Rig
+
 # authlib 1.9 warns on import that it would rather drive httpx2 than httpx; the clients
 # still work on httpx, which is what linehub pins. Silence exactly that, here, once.
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="The httpx module is deprecated")
     from authlib.integrations.httpx_client import AsyncOAuth2Client
     from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
-
-__all__ = ["AsyncOAuth2Client"]
 
 CALLBACK = "http://app.test/callback"
 CLIENT_ID = "linehub"
@@ -98,13 +99,28 @@ async def exchange(
     return await http.post(metadata["token_endpoint"], data=form)
 
 
-async def honest_tokens(
-    browser: httpx.AsyncClient, http: httpx.AsyncClient, metadata: dict[str, Any], flow: Flow
-) -> dict[str, Any]:
-    code = await get_code(browser, metadata, flow)
-    response = await exchange(http, metadata, code, flow.verifier)
+async def honest_tokens(rig: Rig, flow: Flow, subject: str = "alice") -> dict[str, Any]:
+    """`subject` logs in and the confidential client redeems the code; the token response."""
+    code = await get_code(rig.browser, rig.metadata, flow, subject=subject)
+    response = await exchange(rig.http, rig.metadata, code, flow.verifier)
     assert response.status_code == 200, response.text
     return response.json()
+
+
+async def get_userinfo(
+    http: httpx.AsyncClient, metadata: dict[str, Any], access_token: str
+) -> httpx.Response:
+    """The userinfo endpoint's answer to a bearer token."""
+    return await http.get(
+        metadata["userinfo_endpoint"], headers={"Authorization": f"Bearer {access_token}"}
+    )
+
+
+def confidential_client(**kwargs: Any) -> AsyncOAuth2Client:
+    """authlib's httpx client as the confidential client: S256 PKCE, redirecting to CALLBACK."""
+    return AsyncOAuth2Client(
+        CLIENT_ID, CLIENT_SECRET, redirect_uri=CALLBACK, code_challenge_method="S256", **kwargs
+    )
 
 
 def decode_id_token(id_token: str, jwks: dict[str, Any]) -> Token:

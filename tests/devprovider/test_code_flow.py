@@ -12,20 +12,22 @@ import pytest
 from authlib.common.security import generate_token
 from authlib.oidc.core.util import create_half_hash
 
-from devprovider import Client, ProviderConfig, RunningProvider, serve_provider
+from devprovider import Client, ProviderConfig, serve_provider
+from tests.devprovider.conftest import Rig
 from tests.devprovider.flows import (
     CALLBACK,
     CLIENT_ID,
     CLIENT_SECRET,
     PUBLIC_CLIENT_ID,
     SCOPE,
-    AsyncOAuth2Client,
     Flow,
     authorize,
     claims_registry,
+    confidential_client,
     decode_id_token,
     exchange,
     get_code,
+    get_userinfo,
     honest_tokens,
     relying_party,
 )
@@ -33,32 +35,21 @@ from tests.devprovider.flows import (
 
 @pytest.mark.parametrize("auth_method", ["client_secret_basic", "client_secret_post"])
 async def test_authlib_client_completes_the_flow_and_the_id_token_verifies(
-    provider: RunningProvider,
-    metadata: dict[str, Any],
-    jwks: dict[str, Any],
-    browser: httpx.AsyncClient,
-    auth_method: str,
+    rig: Rig, auth_method: str
 ) -> None:
     nonce = generate_token(20)
     verifier = generate_token(48)
-    async with AsyncOAuth2Client(
-        CLIENT_ID,
-        CLIENT_SECRET,
-        scope=SCOPE,
-        redirect_uri=CALLBACK,
-        code_challenge_method="S256",
-        token_endpoint_auth_method=auth_method,
-    ) as client:
+    async with confidential_client(scope=SCOPE, token_endpoint_auth_method=auth_method) as client:
         url, state = client.create_authorization_url(
-            metadata["authorization_endpoint"],
+            rig.metadata["authorization_endpoint"],
             code_verifier=verifier,
             nonce=nonce,
             login_hint="alice",
         )
-        callback = await browser.get(url)
+        callback = await rig.browser.get(url)
         assert callback.url.host == "app.test"
         token = await client.fetch_token(
-            metadata["token_endpoint"],
+            rig.metadata["token_endpoint"],
             authorization_response=str(callback.url),
             state=state,
             code_verifier=verifier,
@@ -66,10 +57,10 @@ async def test_authlib_client_completes_the_flow_and_the_id_token_verifies(
 
     assert token["token_type"] == "Bearer"
     assert token["scope"] == SCOPE
-    id_token = decode_id_token(token["id_token"], jwks)
-    claims_registry(provider.issuer, CLIENT_ID, nonce).validate(id_token.claims)
+    id_token = decode_id_token(token["id_token"], rig.jwks)
+    claims_registry(rig.provider.issuer, CLIENT_ID, nonce).validate(id_token.claims)
     assert id_token.header["alg"] == "RS256"
-    assert id_token.header["kid"] == jwks["keys"][0]["kid"]
+    assert id_token.header["kid"] == rig.jwks["keys"][0]["kid"]
     claims = id_token.claims
     assert claims["sub"] == "alice"
     assert claims["name"] == "Alice Example"
@@ -78,30 +69,17 @@ async def test_authlib_client_completes_the_flow_and_the_id_token_verifies(
     assert claims["at_hash"] == create_half_hash(token["access_token"], "RS256").decode()
 
 
-async def test_authlib_starlette_client_accepts_the_honest_id_token(
-    provider: RunningProvider,
-    metadata: dict[str, Any],
-    browser: httpx.AsyncClient,
-    http: httpx.AsyncClient,
-) -> None:
+async def test_authlib_starlette_client_accepts_the_honest_id_token(rig: Rig) -> None:
     flow = Flow.new()
-    token = await honest_tokens(browser, http, metadata, flow)
-    userinfo = await relying_party(provider).parse_id_token(token, nonce=flow.nonce)
+    token = await honest_tokens(rig, flow)
+    userinfo = await relying_party(rig.provider).parse_id_token(token, nonce=flow.nonce)
     assert userinfo["sub"] == "alice"
-    assert userinfo["iss"] == provider.issuer
+    assert userinfo["iss"] == rig.provider.issuer
 
 
-async def test_login_hint_picks_the_user(
-    provider: RunningProvider,
-    metadata: dict[str, Any],
-    jwks: dict[str, Any],
-    browser: httpx.AsyncClient,
-    http: httpx.AsyncClient,
-) -> None:
-    flow = Flow.new()
-    code = await get_code(browser, metadata, flow, subject="bob")
-    token = (await exchange(http, metadata, code, flow.verifier)).json()
-    claims = decode_id_token(token["id_token"], jwks).claims
+async def test_login_hint_picks_the_user(rig: Rig) -> None:
+    token = await honest_tokens(rig, Flow.new(), subject="bob")
+    claims = decode_id_token(token["id_token"], rig.jwks).claims
     assert (claims["sub"], claims["email"]) == ("bob", "bob@example.test")
 
 
@@ -143,14 +121,9 @@ async def test_an_unknown_login_hint_falls_back_to_the_chooser(
     assert "Alice Example" in page.text
 
 
-async def test_userinfo_answers_for_the_access_token(
-    metadata: dict[str, Any], browser: httpx.AsyncClient, http: httpx.AsyncClient
-) -> None:
-    token = await honest_tokens(browser, http, metadata, Flow.new())
-    response = await http.get(
-        metadata["userinfo_endpoint"],
-        headers={"Authorization": f"Bearer {token['access_token']}"},
-    )
+async def test_userinfo_answers_for_the_access_token(rig: Rig) -> None:
+    token = await honest_tokens(rig, Flow.new())
+    response = await get_userinfo(rig.http, rig.metadata, token["access_token"])
     assert response.status_code == 200
     assert response.json() == {
         "sub": "alice",
@@ -164,56 +137,37 @@ async def test_userinfo_refuses_a_missing_or_unknown_token(
     metadata: dict[str, Any], http: httpx.AsyncClient
 ) -> None:
     missing = await http.get(metadata["userinfo_endpoint"])
-    unknown = await http.get(
-        metadata["userinfo_endpoint"], headers={"Authorization": "Bearer not-a-token"}
-    )
+    unknown = await get_userinfo(http, metadata, "not-a-token")
     assert missing.status_code == unknown.status_code == 401
     assert unknown.headers["www-authenticate"].startswith("Bearer")
     assert unknown.json()["error"] == "invalid_token"
 
 
-async def test_the_token_response_is_not_cacheable(
-    metadata: dict[str, Any], browser: httpx.AsyncClient, http: httpx.AsyncClient
-) -> None:
+async def test_the_token_response_is_not_cacheable(rig: Rig) -> None:
     flow = Flow.new()
-    code = await get_code(browser, metadata, flow)
-    response = await exchange(http, metadata, code, flow.verifier)
+    code = await get_code(rig.browser, rig.metadata, flow)
+    response = await exchange(rig.http, rig.metadata, code, flow.verifier)
     assert response.headers["cache-control"] == "no-store"
 
 
-async def test_a_public_client_completes_the_flow_with_pkce_alone(
-    metadata: dict[str, Any],
-    jwks: dict[str, Any],
-    browser: httpx.AsyncClient,
-    http: httpx.AsyncClient,
-) -> None:
+async def test_a_public_client_completes_the_flow_with_pkce_alone(rig: Rig) -> None:
     flow = Flow.new()
-    code = await get_code(browser, metadata, flow, client_id=PUBLIC_CLIENT_ID)
+    code = await get_code(rig.browser, rig.metadata, flow, client_id=PUBLIC_CLIENT_ID)
     response = await exchange(
-        http, metadata, code, flow.verifier, client_id=PUBLIC_CLIENT_ID, client_secret=""
+        rig.http, rig.metadata, code, flow.verifier, client_id=PUBLIC_CLIENT_ID, client_secret=""
     )
     assert response.status_code == 200, response.text
-    claims = decode_id_token(response.json()["id_token"], jwks).claims
+    claims = decode_id_token(response.json()["id_token"], rig.jwks).claims
     assert claims["aud"] == PUBLIC_CLIENT_ID
 
 
-async def test_concurrent_logins_each_get_their_own_tokens(
-    metadata: dict[str, Any],
-    jwks: dict[str, Any],
-    browser: httpx.AsyncClient,
-    http: httpx.AsyncClient,
-) -> None:
+async def test_concurrent_logins_each_get_their_own_tokens(rig: Rig) -> None:
     flows = [Flow.new() for _ in range(8)]
     subjects = ["alice", "bob"] * 4
-
-    async def login(flow: Flow, subject: str) -> str:
-        code = await get_code(browser, metadata, flow, subject=subject)
-        response = await exchange(http, metadata, code, flow.verifier)
-        assert response.status_code == 200, response.text
-        return response.json()["id_token"]
-
-    id_tokens = await asyncio.gather(*map(login, flows, subjects))
-    seen = [decode_id_token(t, jwks).claims for t in id_tokens]
+    tokens = await asyncio.gather(
+        *(honest_tokens(rig, flow, subject) for flow, subject in zip(flows, subjects, strict=True))
+    )
+    seen = [decode_id_token(t["id_token"], rig.jwks).claims for t in tokens]
     assert [(c["sub"], c["nonce"]) for c in seen] == [
         (s, f.nonce) for s, f in zip(subjects, flows, strict=True)
     ]

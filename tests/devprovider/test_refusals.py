@@ -12,16 +12,17 @@ import time_machine
 from authlib.common.security import generate_token
 from authlib.integrations.base_client import OAuthError
 
+from tests.devprovider.conftest import Rig
 from tests.devprovider.flows import (
     CALLBACK,
     CLIENT_ID,
-    CLIENT_SECRET,
     PUBLIC_CLIENT_ID,
-    AsyncOAuth2Client,
     Flow,
     authorize,
+    confidential_client,
     exchange,
     get_code,
+    get_userinfo,
 )
 
 
@@ -30,9 +31,7 @@ async def test_a_pkce_verifier_mismatch_is_invalid_grant(
 ) -> None:
     flow = Flow.new()
     code = await get_code(browser, metadata, flow)
-    async with AsyncOAuth2Client(
-        CLIENT_ID, CLIENT_SECRET, redirect_uri=CALLBACK, code_challenge_method="S256"
-    ) as client:
+    async with confidential_client() as client:
         with pytest.raises(OAuthError) as refused:
             await client.fetch_token(
                 metadata["token_endpoint"], code=code, code_verifier=generate_token(48)
@@ -40,89 +39,72 @@ async def test_a_pkce_verifier_mismatch_is_invalid_grant(
     assert refused.value.error == "invalid_grant"
 
 
-async def test_a_missing_pkce_verifier_is_refused(
-    metadata: dict[str, Any], browser: httpx.AsyncClient, http: httpx.AsyncClient
-) -> None:
+async def test_a_missing_pkce_verifier_is_refused(rig: Rig) -> None:
     flow = Flow.new()
-    code = await get_code(browser, metadata, flow)
-    response = await exchange(http, metadata, code, "")
+    code = await get_code(rig.browser, rig.metadata, flow)
+    response = await exchange(rig.http, rig.metadata, code, "")
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_request"
 
 
-async def test_a_code_cannot_be_used_twice_and_the_replay_revokes_its_token(
-    metadata: dict[str, Any], browser: httpx.AsyncClient, http: httpx.AsyncClient
-) -> None:
+async def test_a_code_cannot_be_used_twice_and_the_replay_revokes_its_token(rig: Rig) -> None:
     flow = Flow.new()
-    code = await get_code(browser, metadata, flow)
-    first = await exchange(http, metadata, code, flow.verifier)
-    second = await exchange(http, metadata, code, flow.verifier)
+    code = await get_code(rig.browser, rig.metadata, flow)
+    first = await exchange(rig.http, rig.metadata, code, flow.verifier)
+    second = await exchange(rig.http, rig.metadata, code, flow.verifier)
 
     assert first.status_code == 200
     assert second.status_code == 400
     assert second.json()["error"] == "invalid_grant"
-    userinfo = await http.get(
-        metadata["userinfo_endpoint"],
-        headers={"Authorization": f"Bearer {first.json()['access_token']}"},
-    )
+    userinfo = await get_userinfo(rig.http, rig.metadata, first.json()["access_token"])
     assert userinfo.status_code == 401
 
 
-async def test_concurrent_redemptions_of_one_code_have_one_winner(
-    metadata: dict[str, Any], browser: httpx.AsyncClient, http: httpx.AsyncClient
-) -> None:
+async def test_concurrent_redemptions_of_one_code_have_one_winner(rig: Rig) -> None:
     flow = Flow.new()
-    code = await get_code(browser, metadata, flow)
+    code = await get_code(rig.browser, rig.metadata, flow)
     answers = await asyncio.gather(
-        *(exchange(http, metadata, code, flow.verifier) for _ in range(8))
+        *(exchange(rig.http, rig.metadata, code, flow.verifier) for _ in range(8))
     )
     assert sorted(a.status_code for a in answers) == [200] + [400] * 7
 
 
-async def test_a_code_expires_after_a_minute(
-    metadata: dict[str, Any], browser: httpx.AsyncClient, http: httpx.AsyncClient
-) -> None:
+async def test_a_code_expires_after_a_minute(rig: Rig) -> None:
     flow = Flow.new()
-    code = await get_code(browser, metadata, flow)
+    code = await get_code(rig.browser, rig.metadata, flow)
     with time_machine.travel(time.time() + 61, tick=True):
-        response = await exchange(http, metadata, code, flow.verifier)
+        response = await exchange(rig.http, rig.metadata, code, flow.verifier)
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_grant"
 
 
-async def test_the_token_request_must_repeat_the_redirect_uri(
-    metadata: dict[str, Any], browser: httpx.AsyncClient, http: httpx.AsyncClient
-) -> None:
+async def test_the_token_request_must_repeat_the_redirect_uri(rig: Rig) -> None:
     flow = Flow.new()
-    code = await get_code(browser, metadata, flow)
+    code = await get_code(rig.browser, rig.metadata, flow)
     response = await exchange(
-        http, metadata, code, flow.verifier, redirect_uri="http://app.test/elsewhere"
+        rig.http, rig.metadata, code, flow.verifier, redirect_uri="http://app.test/elsewhere"
     )
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_grant"
 
 
-async def test_another_clients_code_is_refused_and_left_for_its_owner(
-    metadata: dict[str, Any], browser: httpx.AsyncClient, http: httpx.AsyncClient
-) -> None:
+async def test_another_clients_code_is_refused_and_left_for_its_owner(rig: Rig) -> None:
     flow = Flow.new()
-    code = await get_code(browser, metadata, flow)
+    code = await get_code(rig.browser, rig.metadata, flow)
     stolen = await exchange(
-        http, metadata, code, flow.verifier, client_id=PUBLIC_CLIENT_ID, client_secret=""
+        rig.http, rig.metadata, code, flow.verifier, client_id=PUBLIC_CLIENT_ID, client_secret=""
     )
-    owned = await exchange(http, metadata, code, flow.verifier)
+    owned = await exchange(rig.http, rig.metadata, code, flow.verifier)
     assert stolen.status_code == 400
     assert stolen.json()["error"] == "invalid_grant"
     assert owned.status_code == 200
 
 
-async def test_a_wrong_client_secret_is_invalid_client(
-    metadata: dict[str, Any], browser: httpx.AsyncClient, http: httpx.AsyncClient
-) -> None:
+async def test_a_wrong_client_secret_is_invalid_client(rig: Rig) -> None:
     flow = Flow.new()
-    code = await get_code(browser, metadata, flow)
-    response = await http.post(
-        metadata["token_endpoint"],
+    code = await get_code(rig.browser, rig.metadata, flow)
+    response = await rig.http.post(
+        rig.metadata["token_endpoint"],
         data={
             "grant_type": "authorization_code",
             "code": code,
@@ -213,13 +195,11 @@ async def test_a_public_client_cannot_skip_pkce(
     assert answer["error"] == "invalid_request"
 
 
-async def test_without_openid_scope_there_is_no_id_token(
-    metadata: dict[str, Any], browser: httpx.AsyncClient, http: httpx.AsyncClient
-) -> None:
+async def test_without_openid_scope_there_is_no_id_token(rig: Rig) -> None:
     flow = Flow.new()
     params = flow.params(login_hint="alice", scope="profile")
-    code = (await authorize(browser, metadata, params))["code"]
-    response = await exchange(http, metadata, code, flow.verifier)
+    code = (await authorize(rig.browser, rig.metadata, params))["code"]
+    response = await exchange(rig.http, rig.metadata, code, flow.verifier)
     assert response.status_code == 200
     assert "id_token" not in response.json()
     assert response.json()["scope"] == "profile"
