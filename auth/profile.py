@@ -9,15 +9,19 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
+from tortoise.transactions import in_transaction
 
 from auth.services import AuthServices
 from auth.throttle import EMAIL_CHANGES_PER_USER, enforce
+from gateways.email import EmailNotSent
 from models import EmailConfirmation, User
 from models.errors import DomainError, ErrorCode
 from models.msisdn import normalize_line_number
 
 ALIAS = re.compile(r"^[A-Za-zА-Яа-яЁё0-9._-]{3,32}$")
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+# one plain address: none of what address lists, display names or quoted parts are made of
+_PART = r'[^@\s,;:<>()\[\]\\"]'
+EMAIL = re.compile(rf"^{_PART}{{1,64}}@{_PART}+\.{_PART}{{2,}}$")
 CODE_TTL = timedelta(hours=24)
 CODE_TRIES = 5
 
@@ -53,18 +57,29 @@ async def update_profile(
     if new_email is not None:
         # every change mails a stranger's address: bound how often
         await enforce(svc.throttle, EMAIL_CHANGES_PER_USER.of(str(user.id)))
+    changed: list[str] = []
     if new_alias is not None and new_alias != user.alias:
         if await User.filter(alias=new_alias).exclude(id=user.id).exists():
             raise DomainError(ErrorCode.INVALID_INPUT, "alias_taken", field=["alias"])
         user.alias = new_alias
-    if new_name is not None:
+        changed.append("alias")
+    if new_name is not None and new_name != user.name:
         user.name = new_name
+        changed.append("name")
+    code = f"{secrets.randbelow(10**6):06d}"
+    if new_email is not None:
+        # mailed before anything is written: a mail server that fails changes nothing
+        await _mail_code(new_email, code, svc)
     try:
-        await user.save()
+        async with in_transaction():
+            if changed:
+                # only what this request changed: the row loaded at authentication is stale
+                # for anything another request wrote meanwhile
+                await user.save(update_fields=changed)
+            if new_email is not None:
+                await _store_code(user, new_email, code)
     except IntegrityError:  # the alias was taken between the check and the write
         raise DomainError(ErrorCode.INVALID_INPUT, "alias_taken", field=["alias"]) from None
-    if new_email is not None:
-        await _send_confirmation(user, new_email, svc)
     return user
 
 
@@ -72,20 +87,25 @@ def _code_hash(user_id: int, code: str) -> str:
     return hashlib.sha256(f"{user_id}:{code}".encode()).hexdigest()
 
 
-async def _send_confirmation(user: User, email: str, svc: AuthServices) -> None:
-    code = f"{secrets.randbelow(10**6):06d}"
+async def _mail_code(email: str, code: str, svc: AuthServices) -> None:
+    link = f"{svc.settings.public_url}/confirm-email?code={code}"
+    try:
+        await svc.email.send(
+            email,
+            "Подтвердите e-mail / Confirm your e-mail",
+            f"Код подтверждения: {code}\nConfirmation code: {code}\n{link}\n",
+        )
+    except EmailNotSent:
+        raise DomainError(ErrorCode.NOT_AVAILABLE, "email_not_sent", field=["email"]) from None
+
+
+async def _store_code(user: User, email: str, code: str) -> None:
     await EmailConfirmation.filter(user_id=user.id, confirmed_at__isnull=True).delete()
     await EmailConfirmation.create(
         user=user,
         email=email,
         code_hash=_code_hash(user.id, code),
         expires_at=datetime.now(UTC) + CODE_TTL,
-    )
-    link = f"{svc.settings.public_url}/confirm-email?code={code}"
-    await svc.email.send(
-        email,
-        "Подтвердите e-mail / Confirm your e-mail",
-        f"Код подтверждения: {code}\nConfirmation code: {code}\n{link}\n",
     )
 
 

@@ -14,6 +14,7 @@ REPLIES = {
     "sent": "Пароль для входа в личный кабинет отправлен в SMS.",
     "unknown": "Неизвестный запрос.",
     "limited": "Слишком много запросов. Попробуйте позже.",
+    "no_login": "Для этого номера нет входа в личный кабинет.",
 }
 
 
@@ -29,6 +30,10 @@ async def handle_ussd(msisdn: str, code: str, svc: AuthServices) -> str:
             return REPLIES["limited"]
         raise
     user = await find_user(number)
-    if not await issue_and_send(user, svc) and user is not None:
+    sent = await issue_and_send(user, svc)
+    if user is None:
+        # the network knows who asks, and the reply goes to that phone only: say it plainly
+        return REPLIES["no_login"]
+    if not sent:
         return REPLIES["limited"]  # the phone's own SMS limit, reached through the web
     return REPLIES["sent"]

@@ -14,8 +14,14 @@ from gateways.outbox import JsonLinesOutbox
 log = logging.getLogger("linehub.email")
 
 
+class EmailNotSent(Exception):
+    """The mail server could not take the message (down, refused, timed out)."""
+
+
 class EmailGateway(Protocol):
-    async def send(self, to: str, subject: str, text: str) -> None: ...
+    async def send(self, to: str, subject: str, text: str) -> None:
+        """Hand the message on, or raise EmailNotSent."""
+        ...
 
 
 class ConsoleEmail:
@@ -44,9 +50,14 @@ class SmtpEmail:
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = self.sender, to, subject
         message.set_content(text)
-        await asyncio.to_thread(self._send, message)
+        try:
+            await asyncio.to_thread(self._send, message, to)
+        except (OSError, smtplib.SMTPException) as exc:
+            # the type only: the server's answer may quote the address or the login
+            log.error("SMTP server did not take the message: %s", type(exc).__name__)
+            raise EmailNotSent from exc
 
-    def _send(self, message: EmailMessage) -> None:
+    def _send(self, message: EmailMessage, to: str) -> None:
         url = self.url
         smtp_class = smtplib.SMTP_SSL if url.scheme == "smtps" else smtplib.SMTP
         with smtp_class(url.hostname or "localhost", url.port or 25, timeout=10) as smtp:
@@ -54,7 +65,8 @@ class SmtpEmail:
                 smtp.starttls()
             if url.username:
                 smtp.login(unquote(url.username), unquote(url.password or ""))
-            smtp.send_message(message)
+            # the one recipient, whatever a To header could be parsed into
+            smtp.send_message(message, to_addrs=[to])
 
 
 def email_gateway(backend: str, *, outbox: str, smtp_url: str | None, sender: str) -> EmailGateway:

@@ -57,8 +57,11 @@ class HttpSms:
         try:
             response = await self._client.post(self.url, json={"to": to, "text": text})
             response.raise_for_status()
+        except httpx.HTTPStatusError as exc:
+            # never the URL: it may carry the gateway's credentials
+            log.error("SMS gateway answered %s for %s", exc.response.status_code, to)
         except httpx.HTTPError as exc:
-            log.error("SMS gateway failed for %s: %r", to, exc)
+            log.error("SMS gateway failed for %s: %s", to, type(exc).__name__)
 
     async def close(self) -> None:
         if self._in_flight:

@@ -71,6 +71,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This operation key was already used for a different payment.",
         "ru": "Этот ключ операции уже использован для другого платежа.",
     },
+    "email_not_sent": {
+        "en": "We could not send the confirmation e-mail just now; nothing was changed. "
+        "Please try again later.",
+        "ru": "Сейчас не удалось отправить письмо с кодом; ничего не изменено. Попробуйте позже.",
+    },
     "nul_character": {
         "en": "The text contains a NUL character (code 0), which is not allowed.",
         "ru": "Текст содержит недопустимый символ NUL (код 0).",

@@ -11,6 +11,19 @@ from starlette.responses import JSONResponse
 from auth.ussd import handle_ussd
 from models.errors import DomainError
 
+# {"msisdn": ..., "code": ...} is a few dozen bytes; the network sends nothing bigger
+MAX_USSD_BODY = 4096
+
+
+async def _body_up_to(request: Request, limit: int) -> bytes | None:
+    """The body, or None once it passes `limit` (read no further)."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return body
+
 
 def _authorized(request: Request) -> bool:
     expected = request.app.state.settings.network_api_key
@@ -23,10 +36,11 @@ def _authorized(request: Request) -> bool:
 async def ussd(request: Request) -> JSONResponse:
     if not _authorized(request):
         return JSONResponse({"error": "UNAUTHENTICATED"}, status_code=401)
+    raw = await _body_up_to(request, MAX_USSD_BODY)
     try:
-        body = json.loads(await request.body())
-        msisdn, code = str(body["msisdn"]), str(body["code"])
-    except (ValueError, KeyError, TypeError):
+        body = json.loads(raw) if raw is not None else None
+        msisdn, code = str(body["msisdn"]), str(body["code"])  # type: ignore[index]
+    except (ValueError, KeyError, TypeError, RecursionError):
         return JSONResponse({"error": "INVALID_INPUT"}, status_code=400)
     try:
         text = await handle_ussd(msisdn, code, request.app.state.auth)

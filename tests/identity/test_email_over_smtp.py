@@ -60,3 +60,39 @@ async def test_the_confirmation_code_arrives_over_smtp(
         "user": {"email": "anna@example.org"},
         "errors": [],
     }
+
+
+async def test_a_mail_server_that_is_down_changes_nothing(make_gql, settings, demo) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    down = dataclasses.replace(settings, email_backend="smtp", smtp_url=f"smtp://127.0.0.1:{port}")
+    gql = make_gql(down)
+    token = (await login(gql, "9031234567"))["accessToken"]
+    change = """mutation { updateProfile(input: {name: "Новое имя", email: "anna@example.org"})
+      { user { name } errors { code field } } }"""
+    answer = (await gql(change, token=token))["data"]["updateProfile"]
+    assert answer == {"user": None, "errors": [{"code": "NOT_AVAILABLE", "field": ["email"]}]}
+    viewer = await gql("{ viewer { user { name pendingEmail } } }", token=token)
+    assert viewer["data"]["viewer"]["user"] == {"name": "Анна Иванова", "pendingEmail": None}
+
+
+async def test_an_address_list_is_not_an_address(make_gql, settings, demo, smtp_server) -> None:
+    inbox, port = smtp_server
+    smtp = dataclasses.replace(settings, email_backend="smtp", smtp_url=f"smtp://127.0.0.1:{port}")
+    gql = make_gql(smtp)
+    token = (await login(gql, "9031234567"))["accessToken"]
+    query = "mutation($e: String) { updateProfile(input: {email: $e}) { errors { code field } } }"
+    for address in [
+        "anna@example.org,postmaster",
+        "postmaster,anna@example.org",
+        "<anna@example.org>",
+        "Anna <anna@example.org>",
+        '"anna"@example.org',
+        "anna@example.org;boss@example.org",
+    ]:
+        answer = await gql(query, {"e": address}, token=token)
+        assert answer["data"]["updateProfile"]["errors"] == [
+            {"code": "INVALID_INPUT", "field": ["email"]}
+        ], address
+    assert inbox.messages == []

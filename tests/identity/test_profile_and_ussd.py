@@ -3,6 +3,7 @@
 import asyncio
 import sys
 
+from models import User
 from tests.conftest import GQL
 from tests.helpers import VIEWER, login, read_outbox, sms_to, temporary_password_from
 
@@ -120,3 +121,37 @@ async def test_recovery_email_changes_are_throttled(gql: GQL, demo, settings) ->
     assert answers[:5] == [[]] * 5
     assert answers[5] == [{"code": "RATE_LIMITED", "field": None}]
     assert len(read_outbox(settings.email_outbox)) == 5
+
+
+async def test_a_profile_change_keeps_what_other_requests_wrote_meanwhile(gql: GQL, demo) -> None:
+    """updateProfile writes only its own fields: a parallel setAccessRequestsAllowed(false)
+    (or a confirmed e-mail) is not put back from the row loaded at authentication."""
+    token = (await login(gql, "9031234567"))["accessToken"]
+    forbid = "mutation { setAccessRequestsAllowed(input: {allowed: false}) { errors { code } } }"
+    for round_ in range(5):
+        await User.filter(id=demo["anna"].id).update(access_requests_allowed=True)
+        await asyncio.gather(
+            gql(UPDATE, {"name": f"Анна {round_}"}, token=token), gql(forbid, token=token)
+        )
+        anna = await User.get(id=demo["anna"].id)
+        assert (anna.name, anna.access_requests_allowed) == (f"Анна {round_}", False)
+
+
+async def test_ussd_from_a_number_without_a_login_says_so(client, demo, settings) -> None:
+    headers = {"Authorization": "Bearer test-network-key"}
+    for number in ["9031234570", "9990000000"]:  # the family tablet; nobody's number
+        answer = await client.post(
+            "/network/ussd", json={"msisdn": number, "code": "*110*9#"}, headers=headers
+        )
+        assert answer.json() == {"text": "Для этого номера нет входа в личный кабинет."}
+    assert sms_to(settings, "9031234567") == []
+
+
+async def test_ussd_refuses_deep_or_huge_bodies_without_a_crash(client, demo) -> None:
+    headers = {"Authorization": "Bearer test-network-key", "Content-Type": "application/json"}
+    for body in [
+        "[" * 100_000 + "]" * 100_000,
+        '{"msisdn": "9031234567", "code": "' + "x" * 10_000 + '"}',
+    ]:
+        answer = await client.post("/network/ussd", content=body, headers=headers)
+        assert (answer.status_code, answer.json()) == (400, {"error": "INVALID_INPUT"})

@@ -2,6 +2,7 @@
 
 import asyncio
 import dataclasses
+import logging
 import socket
 from collections.abc import AsyncIterator
 
@@ -14,6 +15,7 @@ from starlette.routing import Route
 
 from gateways.sms import HttpSms
 from tests.helpers import REQUEST_PASSWORD
+from web.logs import configure_logging
 
 
 class Gateway:
@@ -21,12 +23,13 @@ class Gateway:
         self.received: list[dict] = []
         self.arrived = asyncio.Event()
         self.delay = 0.0
+        self.status = 200
 
     async def sms(self, request: Request) -> JSONResponse:
         await asyncio.sleep(self.delay)
         self.received.append(await request.json())
         self.arrived.set()
-        return JSONResponse({"accepted": True})
+        return JSONResponse({"accepted": self.status == 200}, status_code=self.status)
 
 
 @pytest.fixture
@@ -70,3 +73,32 @@ async def test_send_does_not_wait_and_close_delivers_what_is_in_flight(gateway) 
     assert state.received == []  # send() did not wait for the gateway
     await sms.close()
     assert sorted(m["text"] for m in state.received) == ["one", "two"]
+
+
+async def test_a_failing_gateway_is_logged_without_its_credentials(gateway, caplog) -> None:
+    state, url = gateway
+    state.status = 503
+    secret_url = url.replace("http://", "http://gwuser:gwpass@") + "?api_key=TOPSECRETKEY"
+    caplog.set_level(logging.INFO)
+    sms = HttpSms(secret_url)
+    await sms.send("9031234567", "text")
+    await sms.close()
+    assert state.received  # it did reach the gateway, which refused it
+    failure = [r.getMessage() for r in caplog.records if r.name == "linehub.sms"]
+    assert failure == ["SMS gateway answered 503 for 9031234567"]
+    # ours; httpx's own request line is silenced by configure_logging (next test)
+    ours = " ".join(r.getMessage() for r in caplog.records if r.name.startswith("linehub"))
+    assert "gwpass" not in ours
+    assert "TOPSECRETKEY" not in ours
+
+
+def test_httpx_logs_no_request_urls_once_logging_is_configured() -> None:
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        configure_logging("INFO")
+        assert not logging.getLogger("httpx").isEnabledFor(logging.INFO)
+        assert logging.getLogger("linehub.sms").isEnabledFor(logging.INFO)
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
