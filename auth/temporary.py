@@ -79,8 +79,12 @@ async def sms_number(user: User) -> str | None:
     """Where a person's SMS go: their own mobile number (a router cannot read SMS)."""
     line = await Line.filter(user_id=user.id).exclude(device_kind="ROUTER").order_by("id").first()
     if line is None:
+        # a phone on their contract that nobody else uses is theirs too; one given to a
+        # child is the child's: the holder's password must never reach it
         contract_line = (
-            await Line.filter(contract__holder_id=user.id, device_kind="PHONE")
+            await Line.filter(
+                contract__holder_id=user.id, device_kind="PHONE", user_id__isnull=True
+            )
             .order_by("id")
             .first()
         )

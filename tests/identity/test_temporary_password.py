@@ -4,7 +4,7 @@ import asyncio
 
 import time_machine
 
-from models import Credential, TemporaryPassword
+from models import Contract, Credential, Line, Tariff, TemporaryPassword, User
 from tests.conftest import GQL
 from tests.helpers import (
     LOGIN,
@@ -208,3 +208,23 @@ async def test_a_double_submitted_password_logs_in_once_and_counts_no_failure(
         assert error["code"] == "INVALID_CREDENTIALS"
         assert "already been used" in error["message"]
     assert (await Credential.get(user_id=demo["anna"].id)).failed_attempts == 0
+
+
+async def test_a_holders_password_never_goes_to_a_phone_someone_else_uses(
+    gql: GQL, demo, settings
+) -> None:
+    """A parent with no phone of their own holds a contract whose phone is the child's:
+    the child must not receive the parent's password (and log in as the holder)."""
+    parent = await User.create(name="Родитель", alias="parentx")
+    child = await User.create(name="Ребёнок")
+    contract = await Contract.create(number="100000099", kind="MOBILE", holder=parent)
+    tariff = await Tariff.get(code="kids")
+    phone = dict(contract=contract, device_kind="PHONE", tariff=tariff)
+    await Line.create(msisdn="9035550001", user=child, **phone)
+    assert await request(gql, "parentx") == {"errors": []}
+    assert sms_to(settings, "9035550001") == []
+    # a phone on the contract that nobody else uses is the holder's own: it gets it
+    await Line.create(msisdn="9035550002", **phone)
+    assert await request(gql, "parentx") == {"errors": []}
+    assert len(sms_to(settings, "9035550002")) == 1
+    assert sms_to(settings, "9035550001") == []
