@@ -23,6 +23,8 @@ from models import ThrottleLog
 from models.errors import DomainError, ErrorCode
 
 MICRO = 1_000_000
+# stale keys forgotten per new key: bounded work on the request that happens to sweep
+SWEEP_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -110,11 +112,13 @@ class DatabaseThrottle:
         # one lock order for every worker, so two requests never wait for each other
         keys = sorted({tally.log_key for tally in tallies})
         while True:
-            # the rows must exist to be locked; INSERT .. ON CONFLICT DO NOTHING cannot
-            # fail and abort the transaction the way a plain INSERT would
-            fresh = [ThrottleLog(key=key, last_at=now_us()) for key in keys]
-            await ThrottleLog.bulk_create(fresh, ignore_conflicts=True)
             async with in_transaction():
+                # the rows must exist to be locked. Written first: SQLite then takes its
+                # write lock at once (a read first could not be upgraded once another
+                # process wrote); INSERT .. ON CONFLICT DO NOTHING cannot fail and abort
+                # PostgreSQL's transaction the way a plain INSERT would
+                fresh = [ThrottleLog(key=key, last_at=now_us()) for key in keys]
+                await ThrottleLog.bulk_create(fresh, ignore_conflicts=True)
                 rows = ThrottleLog.select_for_update().filter(key__in=keys).order_by("key")
                 logs = {log.key: log for log in await rows}
                 if len(logs) == len(keys):
@@ -123,10 +127,24 @@ class DatabaseThrottle:
                     break
             # one was swept away as stale between the insert and the lock: again
         if new_key:
-            # the table grows only by new keys; each one sweeps away the keys nobody has
-            # hit for two days (every window is over)
-            await ThrottleLog.filter(last_at__lt=now_us() - 2 * 24 * 3600 * MICRO).delete()
+            await _sweep()
         return wait
+
+
+async def _sweep() -> None:
+    """Forget keys nobody has hit for two days (every window is over). The table grows
+    only by new keys, so each new one sweeps. Rows another request holds are skipped,
+    never waited for: a DELETE locks in scan order, not key order, and could deadlock."""
+    async with in_transaction():
+        # rows, not values_list(): tortoise drops FOR UPDATE from a values query
+        stale = (
+            await ThrottleLog.filter(last_at__lt=now_us() - 2 * 24 * 3600 * MICRO)
+            .select_for_update(skip_locked=True)
+            .limit(SWEEP_BATCH)
+            .only("id")
+        )
+        if stale:
+            await ThrottleLog.filter(id__in=[row.id for row in stale]).delete()
 
 
 async def _judge(logs: Sequence[tuple[ThrottleLog, Rule]]) -> int | None:

@@ -5,14 +5,18 @@ Run against both backends (the database, and Redis as several workers would shar
 
 import asyncio
 import dataclasses
+import os
 import re
+import sys
 
+import asyncpg
 import pytest
 import time_machine
 
+from auth.throttle import MICRO, DatabaseThrottle, Limit, Rule, now_us
 from models import ThrottleLog
 from tests.conftest import GQL
-from tests.helpers import REQUEST_PASSWORD, sms_to
+from tests.helpers import REQUEST_PASSWORD, ROOT, sms_to
 
 ANNA = "9031234567"
 
@@ -97,3 +101,64 @@ async def test_the_database_forgets_keys_idle_for_two_days(gql: GQL, demo) -> No
         await ask(gql, "9031234568")
         assert await ThrottleLog.filter(key__contains=ANNA).count() == 0
         assert await ask(gql) == []  # and starts afresh
+
+
+WORKER = """
+import asyncio, sys
+from tortoise import Tortoise
+from auth.throttle import DatabaseThrottle, Limit, Rule
+from models import tortoise_config
+
+async def main(url):
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    throttle, rule, admitted = DatabaseThrottle(), Rule("shared", (Limit(50, 900),)), 0
+    for n in range(30):
+        admitted += await throttle.admit([rule.of("k"), rule.of(f"own-{sys.argv[2]}-{n}")]) is None
+    await Tortoise.close_connections()
+    print(admitted)
+
+asyncio.run(main(sys.argv[1]))
+"""
+
+
+async def test_worker_processes_share_one_count_without_errors(database_url: str) -> None:
+    """Three processes on one database, 90 hits on a key that allows 50: exactly 50 get
+    in, and none fails (SQLite serialises writers across processes, PostgreSQL locks)."""
+    workers = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            WORKER,
+            database_url,
+            str(n),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            cwd=ROOT,
+        )
+        for n in range(3)
+    ]
+    outputs = [await asyncio.wait_for(w.communicate(), timeout=120) for w in workers]
+    assert [w.returncode for w in workers] == [0, 0, 0], [
+        err.decode()[-2000:] for _, err in outputs
+    ]
+    assert sum(int(out) for out, _ in outputs) == 50
+
+
+@pytest.mark.skipif(os.environ.get("LINEHUB_TEST_DB") != "postgres", reason="real row locks")
+async def test_the_sweep_never_waits_for_a_row_another_request_holds(database_url: str) -> None:
+    """The sweep of stale keys skips locked rows: a DELETE would lock in scan order, not
+    key order, and deadlock with a request locking two stale keys in key order."""
+    old = now_us() - 3 * 24 * 3600 * MICRO
+    await ThrottleLog.create(key="r:b", hits=str(old), last_at=old)
+    await ThrottleLog.create(key="r:a", hits=str(old + 1), last_at=old + 1)
+    holder = await asyncpg.connect(database_url)
+    await holder.execute("BEGIN")
+    await holder.fetch("SELECT * FROM throttle_log WHERE key = 'r:a' FOR UPDATE")
+    throttle, rule = DatabaseThrottle(), Rule("r", (Limit(3, 900),))
+    both = asyncio.create_task(throttle.admit([rule.of("a"), rule.of("b")]))
+    await asyncio.sleep(0.3)
+    sweeping = asyncio.create_task(throttle.admit([rule.of("new")]))  # a new key sweeps
+    await asyncio.sleep(0.3)
+    await holder.execute("COMMIT")
+    await holder.close()
+    assert await asyncio.gather(both, sweeping) == [None, None]
