@@ -214,6 +214,16 @@ class Page(Generic[T]):
         return self.cursors[index]
 
 
+def _fits_columns(model: Any, keyset: Keyset, key: Sequence[SortValue], field: str) -> None:
+    """A forged key outside its column's range (an id past INT4) is refused here: sent to
+    PostgreSQL it would fail as a driver error, not match nothing."""
+    for (name, kind), value in zip(keyset.fields, key, strict=True):
+        if kind is int:
+            limits = model._meta.fields_map[name].constraints
+            if not limits.get("ge", -MAX_INT) <= value <= limits.get("le", MAX_INT):  # type: ignore[operator]
+                raise _invalid(field)
+
+
 async def paginate(queryset: QuerySet[Any], keyset: Keyset, args: PageArgs) -> Page[Any]:
     """A page of `queryset` in `keyset` order: one SELECT, and one EXISTS more only when
     a cursor's own row has since been deleted (to tell whether anything lies beyond it).
@@ -224,6 +234,9 @@ async def paginate(queryset: QuerySet[Any], keyset: Keyset, args: PageArgs) -> P
     # an empty string is a cursor too, and a malformed one: refused, not ignored
     after = keyset.decode(args.after, "after") if args.after is not None else None
     before = keyset.decode(args.before, "before") if args.before is not None else None
+    for key, name in ((after, "after"), (before, "before")):
+        if key is not None:
+            _fits_columns(queryset.model, keyset, key, name)
     backward = args.last is not None
     # walking backward, `before` is the near bound and `after` the far one
     near, far = (before, after) if backward else (after, before)

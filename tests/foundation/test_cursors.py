@@ -265,6 +265,10 @@ TARIFF_FORGERIES = [
     cursor({"v": 1, "l": "tariffs", "k": [30000, "1_0"]}),
     cursor({"v": 1, "l": "tariffs", "k": [30000, "٣"]}),
     cursor({"v": 1, "l": "tariffs", "k": [30000, 2**70]}),
+    # past the INT4 id column (PostgreSQL would fail on it, not match nothing)
+    cursor({"v": 1, "l": "tariffs", "k": [30000, 2**40]}),
+    cursor({"v": 1, "l": "tariffs", "k": [30000, -(2**40)]}),
+    cursor({"v": 1, "l": "tariffs", "k": [30000, 2**31]}),
     cursor({"v": 1, "l": "tariffs", "k": [30000, None]}),
     cursor({"v": 1, "l": "tariffs", "k": {"0": 1}}),
     cursor('{"v":1,"l":"tariffs","k":[30000,+1]}'),
