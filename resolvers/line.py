@@ -22,7 +22,7 @@ from resolvers.access import number_scoped
 from resolvers.access.grants import actor_of
 from resolvers.access.lines import line_for_mutation
 from resolvers.loaders import AUDIT_ORDER, LEDGER_ORDER
-from resolvers.pagination import Page, PageArgs, paginate
+from resolvers.pagination import Keyset, Page, PageArgs, paginate
 
 
 async def resolve_tariff(info: Any, line: Line) -> Tariff | None:
@@ -45,20 +45,25 @@ async def resolve_contract(info: Any, line: Line) -> Contract | None:
 
 async def resolve_transactions(info: Any, line: Line, args: PageArgs) -> Page[LedgerEntry]:
     loaders = info.context.loaders
-    if args.is_first_page:
-        return await loaders.ledger_page_by_line_id.load((line.id, args.size))
-    # a client paging one line's history: a keyset query for this line alone
-    page = await paginate(LedgerEntry.filter(line_id=line.id), LEDGER_ORDER, args)
-    page.count = partial(loaders.ledger_count_by_line_id.load, line.id)
-    return page
+    pages, counts = loaders.ledger_page_by_line_id, loaders.ledger_count_by_line_id
+    return await _history(line, args, LedgerEntry, LEDGER_ORDER, pages, counts)
 
 
 async def resolve_audit_log(info: Any, line: Line, args: PageArgs) -> Page[AuditEntry]:
     loaders = info.context.loaders
+    pages, counts = loaders.audit_page_by_line_id, loaders.audit_count_by_line_id
+    return await _history(line, args, AuditEntry, AUDIT_ORDER, pages, counts)
+
+
+async def _history(
+    line: Line, args: PageArgs, model: Any, order: Keyset, pages: Any, counts: Any
+) -> Page[Any]:
+    """A page of a line's history: the first page through the loader that fetches it for
+    every line of the request at once; a later one (a client paging this line) alone."""
     if args.is_first_page:
-        return await loaders.audit_page_by_line_id.load((line.id, args.size))
-    page = await paginate(AuditEntry.filter(line_id=line.id), AUDIT_ORDER, args)
-    page.count = partial(loaders.audit_count_by_line_id.load, line.id)
+        return await pages.load((line.id, args.size))
+    page = await paginate(model.filter(line_id=line.id), order, args)
+    page.count = partial(counts.load, line.id)
     return page
 
 
