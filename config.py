@@ -68,6 +68,8 @@ class SocialProviderConfig:
     authorize_url: str | None = None
     token_url: str | None = None
     userinfo_url: str | None = None
+    # an OAuth 2.0 provider's subject namespace; the authorize URL without query by default
+    issuer: str | None = None
     scope: str = "openid"
     name_en: str | None = None
     name_ru: str | None = None
@@ -228,6 +230,7 @@ def _social_providers(environ: Mapping[str, str]) -> tuple[SocialProviderConfig,
                 authorize_url=get("AUTHORIZE_URL"),
                 token_url=get("TOKEN_URL"),
                 userinfo_url=get("USERINFO_URL"),
+                issuer=get("ISSUER"),
                 # an ID token alone carries no display name: ask for the profile too
                 scope=get("SCOPE") or ("openid profile" if get("METADATA_URL") else ""),
                 name_en=get("NAME_EN"),

@@ -12,7 +12,7 @@ from auth import temporary
 from auth.lookup import find_user, login_key
 from auth.services import AuthServices
 from auth.sessions import ClientInfo, IssuedSession, open_session
-from auth.throttle import LOGINS_PER_CLIENT, enforce
+from auth.throttle import LOGINS_PER_CLIENT, client_key, enforce
 from models import AuthMethod, Credential, LoginLock, User
 from models.errors import DomainError, ErrorCode
 
@@ -33,7 +33,7 @@ def locked(until: datetime) -> DomainError:
 async def password_login(
     login: str, password: str, client: ClientInfo, svc: AuthServices
 ) -> IssuedSession:
-    await enforce(svc.throttle, LOGINS_PER_CLIENT.of(client.ip or "-"))
+    await enforce(svc.throttle, LOGINS_PER_CLIENT.of(client_key(client.ip)))
     key = login_key(login)
     if not password or len(password) > MAX_PASSWORD_INPUT:
         raise DomainError(ErrorCode.INVALID_CREDENTIALS)

@@ -14,6 +14,7 @@ from auth.throttle import (
     PASSWORD_REQUESTS_PER_CLIENT,
     PASSWORD_REQUESTS_PER_NUMBER,
     SMS_PER_PHONE,
+    client_key,
     enforce,
 )
 from models import Line, TemporaryPassword, User
@@ -42,7 +43,7 @@ async def request_password(login: str, client_ip: str | None, svc: AuthServices)
     key = login_key(login)
     await enforce(
         svc.throttle,
-        PASSWORD_REQUESTS_PER_CLIENT.of(client_ip or "-"),
+        PASSWORD_REQUESTS_PER_CLIENT.of(client_key(client_ip)),
         PASSWORD_REQUESTS_PER_NUMBER.of(key),
     )
     user = await find_user(key)

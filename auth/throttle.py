@@ -10,6 +10,7 @@ it names is exact.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import secrets
 import time
@@ -78,6 +79,22 @@ LOGINS_PER_CLIENT = Rule("login-client", (Limit(100, 15 * 60),))
 ACCESS_REQUESTS_PER_USER = Rule("accessreq-user", (Limit(10, 3600),))
 CONFIRMS_PER_USER = Rule("confirm-user", (Limit(30, 3600),))
 EMAIL_CHANGES_PER_USER = Rule("email-user", (Limit(5, 3600),))
+
+
+def client_key(ip: str | None) -> str:
+    """The key of a client address. IPv6 counts by its /64: one subscriber is given a
+    whole /64 and can rotate inside it for free, so a single address is no unit."""
+    if not ip:
+        return "-"
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip[:64]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 class Throttle(Protocol):

@@ -33,7 +33,7 @@ from auth.social.protocol import (
     load_metadata,
 )
 from auth.social.providers import Provider, SocialProviders
-from auth.throttle import Limit, Rule, Throttle, enforce
+from auth.throttle import Limit, Rule, Throttle, client_key, enforce
 from auth.tokens import AccessTokens
 from config import Settings
 from models import AuthMethod, Session, SocialAttempt, SocialIdentity, SocialPurpose, User
@@ -146,7 +146,7 @@ class SocialLogin:
             )
         if app_state is not None and not 0 < len(app_state) <= MAX_APP_STATE:
             raise DomainError(ErrorCode.INVALID_INPUT, "app_state_length", field=["state"])
-        await enforce(throttle, STARTS_PER_CLIENT.of(client_ip or "-"))
+        await enforce(throttle, STARTS_PER_CLIENT.of(client_key(client_ip)))
         state = secrets.token_urlsafe(32)
         verifier = secrets.token_urlsafe(64)  # 86 characters: RFC 7636 wants 43 to 128
         nonce = secrets.token_urlsafe(32) if provider.openid else None

@@ -176,7 +176,8 @@ async def _from_id_token(
         )
     except HTTP_ERRORS as exc:  # the JWKS could not be fetched
         raise ProviderUnavailable(f"jwks: {exc!r}") from exc
-    except (JoseError, ValueError, TypeError, KeyError) as exc:
+    except (JoseError, ValueError, TypeError, KeyError, RuntimeError) as exc:
+        # RuntimeError: authlib's word for "no key with this kid" in JWKS given inline
         raise InvalidIdToken(f"{type(exc).__name__}: {exc}") from exc
     if claims is None or not isinstance(claims.get("sub"), str) or not claims["sub"]:
         raise InvalidIdToken("no subject")

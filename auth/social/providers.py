@@ -240,7 +240,10 @@ def build_provider(oauth: OAuth, config: SocialProviderConfig) -> Provider:
         scope,
         # a preset's fixed namespace survives an endpoint's version bump; a custom
         # provider's subjects are scoped to its authorization endpoint
-        issuer=(preset.issuer if preset and preset.issuer else _without_query(authorize_url)),
+        issuer=(
+            config.issuer
+            or (preset.issuer if preset and preset.issuer else _without_query(authorize_url))
+        ),
         userinfo_url=userinfo_url,
         userinfo=preset.userinfo if preset else UserinfoMapping(),
         callback_params=preset.callback_params if preset else (),
@@ -262,7 +265,19 @@ class SocialProviders:
     @classmethod
     def from_configs(cls, configs: Sequence[SocialProviderConfig]) -> SocialProviders:
         oauth = OAuth()
-        return cls(build_provider(oauth, config) for config in configs)
+        providers = [build_provider(oauth, config) for config in configs]
+        # identities are keyed by (issuer, subject): two providers with one issuer would
+        # let subject 42 at one log in as whoever bound subject 42 at the other
+        seen: dict[str, str] = {}
+        for provider in providers:
+            if provider.issuer and provider.issuer in seen:
+                raise ConfigError(
+                    f"social providers {seen[provider.issuer]!r} and {provider.id!r} share "
+                    f"the issuer {provider.issuer!r}; give one its own issuer"
+                )
+            if provider.issuer:
+                seen[provider.issuer] = provider.id
+        return cls(providers)
 
     def get(self, provider_id: str) -> Provider | None:
         return self._providers.get(provider_id)

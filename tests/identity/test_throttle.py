@@ -162,3 +162,16 @@ async def test_the_sweep_never_waits_for_a_row_another_request_holds(database_ur
     await holder.execute("COMMIT")
     await holder.close()
     assert await asyncio.gather(both, sweeping) == [None, None]
+
+
+async def test_an_ipv6_client_counts_by_its_slash_64(make_gql, settings, demo) -> None:
+    """A subscriber holds a whole /64 and can rotate inside it for nothing: 30 requests an
+    hour from the /64, wherever in it they come from; another /64 is another client."""
+    with time_machine.travel("2026-11-25 12:00:00+00:00", tick=False):
+        answers = []
+        for n in range(31):
+            rotating = make_gql(settings, f"2001:db8:1:2::{n + 1:x}")
+            answers.append(await ask(rotating, f"99933{n:05d}"))
+        assert [bool(a) for a in answers] == [False] * 30 + [True]
+        neighbour = make_gql(settings, "2001:db8:1:3::1")
+        assert await ask(neighbour, "9993399999") == []

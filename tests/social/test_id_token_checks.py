@@ -160,3 +160,9 @@ async def test_a_small_clock_skew_is_tolerated_a_large_one_is_not(idp, key) -> N
 def test_joserfc_reports_the_claim_it_refused() -> None:
     """The `match=` above relies on the claim's name being in the message."""
     assert "aud" in str(InvalidClaimError("aud"))
+
+
+async def test_a_key_id_the_jwks_does_not_have_is_an_invalid_id_token(idp, key) -> None:
+    # the JWKS here is inline in the metadata: authlib raises a bare RuntimeError for it
+    with pytest.raises(InvalidIdToken):
+        await check(idp, signed(key, claims(), kid="not-published"))

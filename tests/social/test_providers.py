@@ -95,6 +95,23 @@ def test_explicit_endpoints_override_a_preset() -> None:
     assert google.issuer == "https://proxy.example/authorize"
 
 
+def test_two_providers_with_one_issuer_are_a_configuration_error() -> None:
+    """Identities are keyed by (issuer, subject): tenants of one authorization server told
+    apart only by a query would share subjects, and 42 at one would log in as 42 at the
+    other. Each must be given its own issuer."""
+    tenant = {
+        "SOCIAL_CORP_{t}_CLIENT_ID": "x",
+        "SOCIAL_CORP_{t}_AUTHORIZE_URL": "https://auth.example/authorize?tenant={t}",
+        "SOCIAL_CORP_{t}_TOKEN_URL": "https://auth.example/token?tenant={t}",
+        "SOCIAL_CORP_{t}_USERINFO_URL": "https://auth.example/userinfo?tenant={t}",
+    }
+    both = {k.format(t=t): v.format(t=t) for t in ("A", "B") for k, v in tenant.items()}
+    with pytest.raises(ConfigError, match="share the issuer"):
+        configs(**both)
+    a, b = configs(**both, SOCIAL_CORP_A_ISSUER="https://auth.example/a")
+    assert (a.issuer, b.issuer) == ("https://auth.example/a", "https://auth.example/authorize")
+
+
 @pytest.mark.parametrize(
     "env",
     [
