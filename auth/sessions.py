@@ -104,6 +104,17 @@ async def rotate(refresh_token: str, tokens: AccessTokens) -> IssuedSession:
     return IssuedSession(session, tokens.issue(session.id, session.user_id), token)  # type: ignore[attr-defined]
 
 
+# adding a way to log in (a provider account) needs a login this recent: a stolen session
+# kept alive by refreshing cannot bind its thief's account, which would outlive the
+# victim's password change and the revocation of every session
+RECENT_LOGIN = timedelta(minutes=15)
+
+
+def require_recent_login(session: Session) -> None:
+    if session.created_at < now() - RECENT_LOGIN:
+        raise DomainError(ErrorCode.FORBIDDEN, "recent_login_required")
+
+
 async def revoke(session: Session, reason: str) -> None:
     await Session.filter(id=session.id, revoked_at__isnull=True).update(
         revoked_at=now(), revoke_reason=reason

@@ -76,6 +76,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Please try again later.",
         "ru": "Сейчас не удалось отправить письмо с кодом; ничего не изменено. Попробуйте позже.",
     },
+    "recent_login_required": {
+        "en": "For your safety, log in again before adding another way to log in.",
+        "ru": "В целях безопасности войдите заново, чтобы добавить новый способ входа.",
+    },
     "nul_character": {
         "en": "The text contains a NUL character (code 0), which is not allowed.",
         "ru": "Текст содержит недопустимый символ NUL (код 0).",

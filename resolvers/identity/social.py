@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from auth.sessions import require_recent_login
 from auth.social import Completed, Provider, SocialLogin
 from models import Session, SocialIdentity, SocialPurpose, User
 from models.errors import DomainError, ErrorCode
@@ -65,6 +66,7 @@ async def resolve_start_social_binding(
     info: Any, provider: str, redirect_uri: str, state: str | None
 ) -> str:
     session = await _full_session(info)
+    require_recent_login(session)
     ctx = info.context
     return await social(info).start(
         provider,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import httpx
 
-from models import Session, SocialIdentity, User
+from models import Session, SocialAttempt, SocialIdentity, User
 from tests.social.flows import (
     ANNA,
     BORIS,
@@ -207,3 +209,18 @@ async def _user(msisdn: str) -> User:
     user = await find_user(msisdn)
     assert user is not None
     return user
+
+
+async def test_binding_needs_a_recent_login(hub: Hub, demo) -> None:
+    """A session kept alive by refreshing (a stolen one, say) cannot add its holder's
+    provider account: that binding would outlive the victim's password change."""
+    token = await hub.token(ANNA)
+    await Session.all().update(created_at=datetime.now(UTC) - timedelta(minutes=16))
+    refused = await hub.start(token=token)
+    assert refused["authorizationUrl"] is None
+    assert [e["code"] for e in refused["errors"]] == ["FORBIDDEN"]
+    assert "log in again" in refused["errors"][0]["message"]
+    assert await SocialAttempt.all().count() == 0
+    fresh = await hub.start(token=await hub.token(ANNA))
+    assert fresh["errors"] == []
+    assert fresh["authorizationUrl"]
