@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from auth.deferred import Deferred
 from auth.passwords import Hasher
 from auth.throttle import Throttle, throttle_for
 from auth.tokens import AccessTokens
@@ -20,6 +21,7 @@ class AuthServices:
     throttle: Throttle
     sms: SmsGateway
     email: EmailGateway
+    deferred: Deferred = field(default_factory=Deferred)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AuthServices:
@@ -40,6 +42,7 @@ class AuthServices:
         )
 
     async def close(self) -> None:
+        await self.deferred.settle()  # a password being issued still reaches its SMS
         for part in (self.sms, self.throttle):
             close = getattr(part, "close", None)
             if close is not None:

@@ -38,7 +38,9 @@ def generate() -> str:
 async def request_password(login: str, client_ip: str | None, svc: AuthServices) -> None:
     """Send a temporary password if the login exists; behave identically if it does not.
 
-    The same hashing work is done either way, so the answer's timing says nothing.
+    The answer waits for the same work either way (throttle, lookup, hashing); issuing
+    and sending, which only a real login needs, run after it, so its timing says
+    nothing about whether the login exists.
     """
     key = login_key(login)
     await enforce(
@@ -47,19 +49,25 @@ async def request_password(login: str, client_ip: str | None, svc: AuthServices)
         PASSWORD_REQUESTS_PER_NUMBER.of(key),
     )
     user = await find_user(key)
-    await issue_and_send(user, svc)
+    password = generate()
+    password_hash = await svc.hasher.hash(password)
+    if user is not None:
+        svc.deferred.start(_issue_and_send(user, password, password_hash, svc))
 
 
 async def issue_and_send(user: User | None, svc: AuthServices) -> bool:
-    """Issue a temporary password and send it; False when no SMS went out.
-
-    The SMS is also throttled per phone, whichever login or channel asked, and silently:
-    a visible refusal would tell that an alias and a number belong to one phone.
-    """
+    """Issue a temporary password and send it now (USSD: the network knows who asks);
+    False when no SMS went out."""
     password = generate()
     password_hash = await svc.hasher.hash(password)
     if user is None:
         return False
+    return await _issue_and_send(user, password, password_hash, svc)
+
+
+async def _issue_and_send(user: User, password: str, password_hash: str, svc: AuthServices) -> bool:
+    """The SMS is also throttled per phone, whichever login or channel asked, and
+    silently: a visible refusal would tell that an alias and a number share a phone."""
     to = await sms_number(user)
     if to is None or await svc.throttle.admit([SMS_PER_PHONE.of(to)]) is not None:
         return False

@@ -124,11 +124,10 @@ async def make_gql() -> AsyncIterator[Callable[..., GQL]]:
     opened: list[httpx.AsyncClient] = []
 
     def make(settings: Settings, client_ip: str = CLIENT_IP) -> GQL:
-        transport = httpx.ASGITransport(
-            app=create_app(settings, manage_database=False), client=(client_ip, 40000)
-        )
+        app = create_app(settings, manage_database=False)
+        transport = httpx.ASGITransport(app=app, client=(client_ip, 40000))
         opened.append(httpx.AsyncClient(transport=transport, base_url="http://testserver"))
-        return gql_over(opened[-1])
+        return gql_over(opened[-1], app)
 
     yield make
     for c in opened:
@@ -136,12 +135,17 @@ async def make_gql() -> AsyncIterator[Callable[..., GQL]]:
 
 
 @pytest.fixture
-def gql(client: httpx.AsyncClient) -> GQL:
+def gql(client: httpx.AsyncClient, app: Any) -> GQL:
     """POST a GraphQL document; returns the JSON body (status checked by HTTP tests)."""
-    return gql_over(client)
+    return gql_over(client, app)
 
 
-def gql_over(client: httpx.AsyncClient) -> GQL:
+async def settled(app: Any) -> None:
+    """Wait for the work a request left running after its answer (an SMS being issued)."""
+    await app.state.auth.deferred.settle()
+
+
+def gql_over(client: httpx.AsyncClient, app: Any) -> GQL:
     async def run(
         query: str,
         variables: dict[str, Any] | None = None,
@@ -155,6 +159,8 @@ def gql_over(client: httpx.AsyncClient) -> GQL:
         response = await client.post(
             "/graphql", json={"query": query, "variables": variables or {}}, headers=sent
         )
+        # what the request started after answering is done before the test reads outboxes
+        await settled(app)
         return response.json()
 
     return run

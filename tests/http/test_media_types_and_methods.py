@@ -11,6 +11,7 @@ import pytest
 
 from app import create_app
 from config import Settings
+from tests.conftest import settled
 from tests.http.helpers import (
     GRAPHQL_RESPONSE,
     HEALTHY,
@@ -151,7 +152,7 @@ async def test_get_runs_a_query(client: httpx.AsyncClient, demo: dict[str, Any])
 
 
 async def test_get_with_a_mutation_is_405_and_runs_nothing(
-    client: httpx.AsyncClient, settings: Settings, demo: dict[str, Any]
+    client: httpx.AsyncClient, app: Any, settings: Settings, demo: dict[str, Any]
 ) -> None:
     real_mutation = await has_request_password(client)
     if real_mutation:
@@ -168,6 +169,7 @@ async def test_get_with_a_mutation_is_405_and_runs_nothing(
         # the control: the same mutation over POST does run, so the GET above was refused
         response = await post_json(client, {"query": params["query"], "variables": {"login": ANNA}})
         assert response.json() == {"data": {"requestPassword": {"errors": []}}}
+        await settled(app)
         assert [m["to"] for m in sms_lines(settings.sms_outbox)] == [ANNA]
 
 

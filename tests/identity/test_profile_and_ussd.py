@@ -60,7 +60,7 @@ async def test_recovery_email_counts_only_after_the_code(gql: GQL, demo, setting
     assert replay["data"]["confirmEmail"]["errors"] == [{"code": "INVALID_INPUT"}]
 
 
-async def test_ussd_over_http_needs_the_network_key(client, demo, settings) -> None:
+async def test_ussd_over_http_needs_the_network_key(client, gql: GQL, demo, settings) -> None:
     body = {"msisdn": "+79031234567", "code": "*110*9#"}
     assert (await client.post("/network/ussd", json=body)).status_code == 401
     wrong = await client.post("/network/ussd", json=body, headers={"Authorization": "Bearer no"})
@@ -72,15 +72,7 @@ async def test_ussd_over_http_needs_the_network_key(client, demo, settings) -> N
     assert ok.status_code == 200
     assert "SMS" in ok.json()["text"]
     (sms,) = sms_to(settings, "9031234567")
-    assert (await login(client_gql(client), "9031234567", temporary_password_from(sms)))[
-        "errors"
-    ] == []
-
-
-def client_gql(client):
-    from tests.conftest import gql_over
-
-    return gql_over(client)
+    assert (await login(gql, "9031234567", temporary_password_from(sms)))["errors"] == []
 
 
 async def test_ussd_from_the_cli_sends_an_sms(demo, settings, database_url) -> None:

@@ -1,0 +1,33 @@
+"""Work a request starts and does not wait for: what would otherwise show in its timing."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+log = logging.getLogger("linehub.deferred")
+
+
+class Deferred:
+    """Tasks run after the answer is sent, held until done (the loop keeps only weak
+    references). `settle()` waits for them: a graceful shutdown, and tests that read the
+    outbox right after a request. Each task keeps its request's context (request id)."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def start(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.error("deferred work failed: %r", error, exc_info=error)
+
+    async def settle(self) -> None:
+        while self._tasks:
+            await asyncio.wait(set(self._tasks))
