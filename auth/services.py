@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from auth.deferred import Deferred
 from auth.passwords import Hasher
 from auth.throttle import Throttle, throttle_for
 from auth.tokens import AccessTokens
 from config import Settings
+from gateways.deferred import Deferred
 from gateways.email import EmailGateway, email_gateway
 from gateways.sms import SmsGateway, sms_gateway
 

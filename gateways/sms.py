@@ -8,6 +8,7 @@ from typing import Protocol
 
 import httpx
 
+from gateways.deferred import Deferred
 from gateways.outbox import JsonLinesOutbox
 
 log = logging.getLogger("linehub.sms")
@@ -45,13 +46,10 @@ class HttpSms:
         self.url = url
         self.timeout = timeout
         self._client = httpx.AsyncClient(timeout=timeout)
-        self._in_flight: set[asyncio.Task[None]] = set()
+        self._in_flight = Deferred()
 
     async def send(self, to: str, text: str) -> None:
-        task = asyncio.create_task(self._post(to, text))
-        # the event loop keeps only weak references to tasks: hold it until it is done
-        self._in_flight.add(task)
-        task.add_done_callback(self._in_flight.discard)
+        self._in_flight.start(self._post(to, text))
 
     async def _post(self, to: str, text: str) -> None:
         try:
@@ -64,8 +62,11 @@ class HttpSms:
             log.error("SMS gateway failed for %s: %s", to, type(exc).__name__)
 
     async def close(self) -> None:
-        if self._in_flight:
-            await asyncio.wait(set(self._in_flight), timeout=self.timeout)
+        try:
+            async with asyncio.timeout(self.timeout):
+                await self._in_flight.settle()
+        except TimeoutError:
+            log.error("SMS still in flight at shutdown were given up")
         await self._client.aclose()
 
 

@@ -1,4 +1,4 @@
-"""Work a request starts and does not wait for: what would otherwise show in its timing."""
+"""Work started and not waited for: after a request answers, or an SMS handed to a gateway."""
 
 from __future__ import annotations
 
@@ -29,5 +29,7 @@ class Deferred:
             log.error("deferred work failed: %r", error, exc_info=error)
 
     async def settle(self) -> None:
+        """Wait until no task is left, those started meanwhile too (bound it with
+        asyncio.timeout: the tasks go on, only the waiting stops)."""
         while self._tasks:
             await asyncio.wait(set(self._tasks))
