@@ -11,26 +11,18 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Route
 from tortoise import Tortoise, connections
 
-from auth.services import AuthServices
-from auth.social import SocialLogin
 from config import Settings
 from models import tortoise_config
 from schema import build_schema
+from services import Services
 from web.graphql import GraphQLView
 from web.logs import configure_logging
 from web.middleware import BodyLimitMiddleware, RequestIdMiddleware
-from web.network import ussd
-from web.social import (
-    DEV_LANDING,
-    DEV_MOUNT,
-    dev_landing,
-    dev_provider_app,
-    social_callback,
-    with_dev_provider,
-)
+from web.network import ussd_endpoint
+from web.social import social_callback
 
 log = logging.getLogger("linehub")
 
@@ -52,7 +44,19 @@ async def readyz(_: Request) -> JSONResponse:
 def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:
     """Build the app for `settings`. Tests that own the database pass manage_database=False."""
     settings.check()
-    settings = with_dev_provider(settings)
+    dev_routes: list[BaseRoute] = []
+    if settings.social_dev_provider:
+        # development only: the production path never imports the dev provider
+        from devprovider.hub import DEV_MOUNT, mount_dev_provider
+
+        settings, dev_routes = mount_dev_provider(settings)
+        log.warning(
+            "dev OpenID Connect provider at %s%s: logs anyone in without a password; "
+            "development only, one worker only",
+            settings.public_url,
+            DEV_MOUNT,
+        )
+    services = Services.from_settings(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -63,25 +67,16 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
                 config=tortoise_config(settings.database_url), _enable_global_fallback=True
             )
         log.info("linehub started (env=%s)", settings.env)
-        if settings.social_dev_provider:
-            log.warning(
-                "dev OpenID Connect provider at %s%s: logs anyone in without a password; "
-                "development only, one worker only",
-                settings.public_url,
-                DEV_MOUNT,
-            )
         try:
             yield
         finally:
             # uvicorn has stopped taking requests and drained the open ones by now
-            await auth.close()
+            await services.close()
             if manage_database:
                 await Tortoise.close_connections()
             log.info("linehub stopped: database connections closed")
 
-    auth = AuthServices.from_settings(settings)
-    social = SocialLogin.from_settings(settings)
-    graphql = GraphQLView(build_schema(settings), settings)
+    graphql = GraphQLView(build_schema(settings), services)
     routes: list[BaseRoute] = [
         # no `methods=`: the view answers other methods itself, with a JSON 405
         # no WebSocket route until there are subscriptions: it would run queries and
@@ -89,14 +84,12 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         Route("/graphql", graphql),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/network/ussd", ussd, methods=["POST"]),
-        Route("/auth/social/{provider}/callback", social_callback, methods=["GET"]),
+        Route("/network/ussd", ussd_endpoint(services), methods=["POST"]),
+        Route(
+            "/auth/social/{provider}/callback", social_callback(services.social), methods=["GET"]
+        ),
+        *dev_routes,
     ]
-    if settings.social_dev_provider:
-        routes += [
-            Route(DEV_LANDING, dev_landing, methods=["GET"]),
-            Mount(DEV_MOUNT, dev_provider_app(settings)),
-        ]
     app = Starlette(
         routes=routes,
         middleware=[
@@ -105,9 +98,9 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         ],
         lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.auth = auth
-    app.state.social = social
+    # for tests and tools that drive the app in-process (wait for deferred work, close);
+    # resolvers get the services from their context, never from here
+    app.state.services = services
     return app
 
 

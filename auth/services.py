@@ -1,49 +1,35 @@
-"""What the identity rules need from the outside world, built once per app from Settings."""
+"""What the identity rules need from the outside world.
+
+A protocol, not a container: the process's one container is `services.Services`, which
+sits above auth/ in the layering and satisfies this structurally. Domain functions here
+take it as `svc` and use only these parts.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import Protocol
 
 from auth.passwords import Hasher
-from auth.throttle import Throttle, throttle_for
+from auth.throttle import Throttle
 from auth.tokens import AccessTokens
 from config import Settings
 from gateways.deferred import Deferred
-from gateways.email import EmailGateway, email_gateway
-from gateways.sms import SmsGateway, sms_gateway
+from gateways.email import EmailGateway
+from gateways.sms import SmsGateway
 
 
-@dataclass
-class AuthServices:
-    settings: Settings
-    hasher: Hasher
-    tokens: AccessTokens
-    throttle: Throttle
-    sms: SmsGateway
-    email: EmailGateway
-    deferred: Deferred = field(default_factory=Deferred)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> AuthServices:
-        return cls(
-            settings=settings,
-            hasher=Hasher(settings.argon2),
-            tokens=AccessTokens(settings.secret_key),
-            throttle=throttle_for(settings.redis_url),
-            sms=sms_gateway(
-                settings.sms_backend, outbox=settings.sms_outbox, url=settings.sms_http_url
-            ),
-            email=email_gateway(
-                settings.email_backend,
-                outbox=settings.email_outbox,
-                smtp_url=settings.smtp_url,
-                sender=settings.email_from,
-            ),
-        )
-
-    async def close(self) -> None:
-        await self.deferred.settle()  # a password being issued still reaches its SMS
-        for part in (self.sms, self.throttle):
-            close = getattr(part, "close", None)
-            if close is not None:
-                await close()
+class AuthServices(Protocol):
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def hasher(self) -> Hasher: ...
+    @property
+    def tokens(self) -> AccessTokens: ...
+    @property
+    def throttle(self) -> Throttle: ...
+    @property
+    def sms(self) -> SmsGateway: ...
+    @property
+    def email(self) -> EmailGateway: ...
+    @property
+    def deferred(self) -> Deferred: ...

@@ -87,6 +87,6 @@ async def bench_environment(*, show_sql: bool = False) -> AsyncIterator[BenchEnv
             transport = httpx.ASGITransport(app=app, client=("203.0.113.10", 40000))
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
                 yield BenchEnv(settings, app, client, show_sql)
-            await app.state.auth.close()
+            await app.state.services.close()
         finally:
             await Tortoise.close_connections()

@@ -14,6 +14,7 @@ from auth.passwords import Hasher
 from cli import demo_data as data
 from cli.db import ensure_sqlite_dir, wipe_all
 from config import Settings
+from devprovider.hub import DEV_PROVIDER_ID, DEV_USERS, dev_issuer, dev_landing_uri
 from models import (
     AccessLevel,
     Allowance,
@@ -33,7 +34,6 @@ from models.access.audit import Actor
 from models.access.grants import grant
 from models.errors import DomainError
 from models.social import bind_identity
-from web.social import DEV_PROVIDER_ID, DEV_USERS, dev_issuer, dev_landing_uri
 
 DEMO_MARKER_MSISDN = "9031234567"
 

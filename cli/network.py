@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import sys
 
-from tortoise import Tortoise
-
-from auth.services import AuthServices
 from auth.ussd import handle_ussd
+from cli.runtime import system_context
 from config import Settings
-from models import tortoise_config
 from models.errors import DomainError
 
 
 async def ussd_command(settings: Settings, msisdn: str, code: str) -> int:
-    await Tortoise.init(config=tortoise_config(settings.database_url))
-    services = AuthServices.from_settings(settings)
-    try:
-        print(await handle_ussd(msisdn, code, services))
-        return 0
-    except DomainError as exc:
-        print(f"linehub ussd: {exc.code.value}", file=sys.stderr)
-        return 1
-    finally:
-        await services.close()
-        await Tortoise.close_connections()
+    async with system_context(settings) as context:
+        try:
+            print(await handle_ussd(msisdn, code, context.services))
+        except DomainError as exc:
+            print(f"linehub ussd: {exc.code.value}", file=sys.stderr)
+            return 1
+    return 0

@@ -142,7 +142,7 @@ def gql(client: httpx.AsyncClient, app: Any) -> GQL:
 
 async def settled(app: Any) -> None:
     """Wait for the work a request left running after its answer (an SMS being issued)."""
-    await app.state.auth.deferred.settle()
+    await app.state.services.deferred.settle()
 
 
 def gql_over(client: httpx.AsyncClient, app: Any) -> GQL:

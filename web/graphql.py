@@ -35,10 +35,11 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from config import Settings
+from auth.sessions import ClientInfo
 from i18n import negotiate, translate
 from resolvers.context import Context
 from schema.errors import present_error
+from services import Services
 from web.client import client_address
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -155,33 +156,38 @@ class GraphQLView(GraphQL):
 
     Args:
         schema: the linehub schema (`schema.build_schema`).
-        settings: the settings the app was built with (GraphiQL, proxies, limits).
+        services: the process's services; their settings decide GraphiQL, proxies, limits.
 
     Example:
-        Route("/graphql", GraphQLView(build_schema(settings), settings))
+        Route("/graphql", GraphQLView(build_schema(settings), services))
     """
 
-    def __init__(self, schema: Any, settings: Settings) -> None:
+    def __init__(self, schema: Any, services: Services) -> None:
+        settings = services.settings
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
             multipart_uploads_enabled=False,
         )
+        self.services = services
         self.settings = settings
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
+        """The request as the resolvers see it: no Starlette type goes further."""
         ip, peer_trusted = client_address(request, self.settings.trusted_proxy_cidrs)
+        headers = request.headers
         return Context(
-            request=request,  # type: ignore[arg-type]
-            response=response if isinstance(response, Response) else None,
-            settings=self.settings,
-            language=negotiate(request.headers.get("accept-language")),
+            self.services,
+            language=negotiate(headers.get("accept-language")),
             request_id=request.scope.get("state", {}).get("request_id", "-"),
-            client_ip=ip,
+            client=ClientInfo(headers.get("user-agent", ""), ip),
             peer_trusted=peer_trusted,
+            network_msisdns=tuple(headers.getlist(self.settings.msisdn_header)),
+            # an empty header is no credentials, as no header is
+            credentials=headers.get("authorization") or None,
         )
 
     def encode_json(self, data: object) -> str:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hmac
 import json
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from auth.ussd import handle_ussd
 from models.errors import DomainError
+from services import Services
 
 # {"msisdn": ..., "code": ...} is a few dozen bytes; the network sends nothing bigger
 MAX_USSD_BODY = 4096
@@ -25,25 +27,29 @@ async def _body_up_to(request: Request, limit: int) -> bytes | None:
     return body
 
 
-def _authorized(request: Request) -> bool:
-    expected = request.app.state.settings.network_api_key
+def _authorized(request: Request, expected: str | None) -> bool:
     header = request.headers.get("authorization", "")
     given = header[7:] if header.lower().startswith("bearer ") else ""
     # constant-time: the key must not leak a character at a time
-    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+    return bool(expected) and hmac.compare_digest(given.encode(), (expected or "").encode())
 
 
-async def ussd(request: Request) -> JSONResponse:
-    if not _authorized(request):
-        return JSONResponse({"error": "UNAUTHENTICATED"}, status_code=401)
-    raw = await _body_up_to(request, MAX_USSD_BODY)
-    try:
-        body = json.loads(raw) if raw is not None else None
-        msisdn, code = str(body["msisdn"]), str(body["code"])  # type: ignore[index]
-    except (ValueError, KeyError, TypeError, RecursionError):
-        return JSONResponse({"error": "INVALID_INPUT"}, status_code=400)
-    try:
-        text = await handle_ussd(msisdn, code, request.app.state.auth)
-    except DomainError as exc:
-        return JSONResponse({"error": exc.code.value}, status_code=400)
-    return JSONResponse({"text": text})
+def ussd_endpoint(services: Services) -> Callable[[Request], Awaitable[JSONResponse]]:
+    """`POST /network/ussd`: the network relays a USSD request from a number."""
+
+    async def ussd(request: Request) -> JSONResponse:
+        if not _authorized(request, services.settings.network_api_key):
+            return JSONResponse({"error": "UNAUTHENTICATED"}, status_code=401)
+        raw = await _body_up_to(request, MAX_USSD_BODY)
+        try:
+            body = json.loads(raw) if raw is not None else None
+            msisdn, code = str(body["msisdn"]), str(body["code"])  # type: ignore[index]
+        except (ValueError, KeyError, TypeError, RecursionError):
+            return JSONResponse({"error": "INVALID_INPUT"}, status_code=400)
+        try:
+            text = await handle_ussd(msisdn, code, services)
+        except DomainError as exc:
+            return JSONResponse({"error": exc.code.value}, status_code=400)
+        return JSONResponse({"text": text})
+
+    return ussd

@@ -27,7 +27,7 @@ async def resolve_grant_line_access(
     info: Any, msisdn: str, grantee: str, level: AccessLevel
 ) -> Grant:
     line, _, session = await line_for_mutation(info, msisdn, "grantLineAccess")
-    await enforce(info.context.auth.throttle, GRANTS_PER_HOUR.of(str(session.user_id)))  # type: ignore[attr-defined]
+    await enforce(info.context.services.throttle, GRANTS_PER_HOUR.of(str(session.user_id)))  # type: ignore[attr-defined]
     try:
         person = await find_user(login_key(grantee))
     except DomainError:

@@ -19,19 +19,19 @@ from resolvers.guard import is_full, require_session
 async def resolve_request_line_access(info: Any, msisdn: str, level: AccessLevel) -> AccessRequest:
     """Ask for access; the answer is the same whether the number exists (models rule)."""
     session = await require_session(info)
-    await enforce(info.context.auth.throttle, ACCESS_REQUESTS_PER_USER.of(str(session.user_id)))  # type: ignore[attr-defined]
+    await enforce(info.context.services.throttle, ACCESS_REQUESTS_PER_USER.of(str(session.user_id)))  # type: ignore[attr-defined]
     number = normalize_line_number(msisdn)
     line = await Line.get_or_none(msisdn=number).select_related("contract__holder")
     requester: User = session.user  # type: ignore[attr-defined]
     asked = await requests.ask(requester, line, level)
     if asked.sms_to and asked.sms_text:
-        await info.context.auth.sms.send(asked.sms_to, asked.sms_text)
+        await info.context.services.sms.send(asked.sms_to, asked.sms_text)
     return asked.request
 
 
 async def resolve_confirm_line_access(info: Any, request_id: int | None, code: str) -> Grant:
     session = await require_session(info)
-    await enforce(info.context.auth.throttle, CONFIRMS_PER_USER.of(str(session.user_id)))  # type: ignore[attr-defined]
+    await enforce(info.context.services.throttle, CONFIRMS_PER_USER.of(str(session.user_id)))  # type: ignore[attr-defined]
     return await requests.confirm(request_id or 0, session.user_id, code, actor_of(session))  # type: ignore[attr-defined]
 
 

@@ -12,17 +12,18 @@ from resolvers.guard import require_session
 
 async def resolve_login(info: Any, login: str, password: str) -> IssuedSession:
     ctx = info.context
-    return await password_login(login, password, ctx.client, ctx.auth)
+    return await password_login(login, password, ctx.client, ctx.services)
 
 
 async def resolve_refresh_session(info: Any, refresh_token: str) -> IssuedSession:
-    return await rotate(refresh_token, info.context.auth.tokens)
+    return await rotate(refresh_token, info.context.services.tokens)
 
 
 async def resolve_login_with_mobile_network(info: Any) -> IssuedSession:
     ctx = info.context
-    headers = ctx.request.headers.getlist(ctx.settings.msisdn_header)
-    return await network_login(headers, ctx.peer_trusted, ctx.client, ctx.auth)
+    return await network_login(
+        list(ctx.network_msisdns), ctx.peer_trusted, ctx.client, ctx.services
+    )
 
 
 async def resolve_logout(info: Any) -> None:

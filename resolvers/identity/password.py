@@ -11,14 +11,14 @@ from resolvers.guard import require_session
 
 
 async def resolve_request_password(info: Any, login: str) -> None:
-    await request_password(login, info.context.client_ip, info.context.auth)
+    await request_password(login, info.context.client.ip, info.context.services)
 
 
 async def resolve_set_password(info: Any, password: str, repeat: str) -> Session:
     session = await require_session(info, password_change=True)
-    return await set_password(session, password, repeat, info.context.auth)
+    return await set_password(session, password, repeat, info.context.services)
 
 
 async def resolve_change_password(info: Any, old: str, new: str, repeat: str) -> Session:
     session = await require_session(info, full=True)
-    return await change_password(session, old, new, repeat, info.context.auth)
+    return await change_password(session, old, new, repeat, info.context.services)

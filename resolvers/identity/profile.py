@@ -15,7 +15,7 @@ async def resolve_update_profile(
     session = await require_session(info, full=True)
     return await update_profile(
         session.user,
-        info.context.auth,
+        info.context.services,
         alias=alias,
         name=name,
         email=email,  # type: ignore[attr-defined]

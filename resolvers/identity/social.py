@@ -33,8 +33,8 @@ class ProviderInfo:
 
 
 def social(info: Any) -> SocialLogin:
-    """The app's social login service (built once per app, like `AuthServices`)."""
-    return info.context.request.app.state.social
+    """The process's social login service."""
+    return info.context.services.social
 
 
 async def _full_session(info: Any) -> Session:
@@ -57,8 +57,8 @@ async def resolve_start_social_login(
         purpose=SocialPurpose.LOGIN,
         user_id=None,
         app_state=state,
-        throttle=ctx.auth.throttle,
-        client_ip=ctx.client_ip,
+        throttle=ctx.services.throttle,
+        client_ip=ctx.client.ip,
     )
 
 
@@ -74,8 +74,8 @@ async def resolve_start_social_binding(
         purpose=SocialPurpose.BIND,
         user_id=session.user_id,  # type: ignore[attr-defined]
         app_state=state,
-        throttle=ctx.auth.throttle,
-        client_ip=ctx.client_ip,
+        throttle=ctx.services.throttle,
+        client_ip=ctx.client.ip,
     )
 
 
@@ -83,7 +83,7 @@ async def resolve_complete_social_login(info: Any, code: str) -> Completed:
     ctx = info.context
     # asked for only by a binding code: a login must work whatever token came along
     return await social(info).complete(
-        code, lambda: require_session(info), ctx.client, ctx.auth.tokens
+        code, lambda: require_session(info), ctx.client, ctx.services.tokens
     )
 
 

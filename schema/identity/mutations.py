@@ -120,7 +120,7 @@ def logged_in(info: Info) -> Any:
     """Payload fields of a new session; Session.current marks it as the current one."""
 
     def fields(issued: Any) -> dict[str, Any]:
-        info.context.extra["issued_session_id"] = issued.session.id
+        info.context.issued_session_id = issued.session.id
         return {
             "access_token": issued.access_token,
             "refresh_token": issued.refresh_token,

@@ -133,7 +133,7 @@ def _completed(info: Info) -> Any:
     the binder's own session and no tokens. Session.current marks either as current."""
 
     def fields(done: Completed) -> dict[str, Any]:
-        info.context.extra["issued_session_id"] = done.session.id
+        info.context.issued_session_id = done.session.id
         if done.issued is None:
             return {"session": done.session}
         return {

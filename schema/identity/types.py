@@ -37,7 +37,7 @@ class Session(relay.Node):
 
     @strawberry.field(description="Whether this is the session making the request.")
     async def current(self, info: Info) -> bool:
-        issued = info.context.extra.get("issued_session_id")
+        issued = info.context.issued_session_id
         if issued is not None:
             return str(issued) == str(self.id)
         try:
