@@ -33,7 +33,7 @@ from auth.social.protocol import (
     load_metadata,
 )
 from auth.social.providers import Provider, SocialProviders
-from auth.throttle import Limit, Rule, Throttle, client_key, enforce
+from auth.throttle import STARTS_PER_CLIENT, Throttle, client_key, enforce
 from auth.tokens import AccessTokens
 from config import Settings
 from models import AuthMethod, Session, SocialAttempt, SocialIdentity, SocialPurpose, User
@@ -52,8 +52,6 @@ from models.social import (
 
 log = logging.getLogger("linehub.social")
 
-# a person tries a provider or two; a script filling the attempts table is stopped here
-STARTS_PER_CLIENT = Rule("social-start-client", (Limit(30, 15 * 60),))
 MAX_APP_STATE = 200
 MAX_PARAM = 2048
 

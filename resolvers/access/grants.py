@@ -6,16 +6,13 @@ from typing import Any
 
 from auth.lookup import find_user, login_key
 from auth.policy import Capability, may_revoke
-from auth.throttle import Limit, Rule, enforce
+from auth.throttle import GRANTS_PER_HOUR, enforce
 from models import AccessLevel, Grant, Line, MobileNetworkAccess
 from models.access import grants
 from models.access.audit import Actor
 from models.errors import DomainError, ErrorCode
 from resolvers.access import number_scoped, required
 from resolvers.access.lines import access_loader, line_for_mutation
-
-# granting answers whether a login exists: bound how fast anyone can ask
-GRANTS_PER_HOUR = Rule("grant-user", (Limit(30, 3600),))
 
 
 def actor_of(session: Any) -> Actor:
