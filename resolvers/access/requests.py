@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from auth.policy import Capability, sees_request_number
+from auth.policy import AccountData, Capability, sees_request_number
 from auth.throttle import ACCESS_REQUESTS_PER_USER, CONFIRMS_PER_USER, enforce
 from models import AccessLevel, AccessRequest, Grant, Line, User
 from models.access import RequestStatus, requests
@@ -13,7 +13,7 @@ from models.msisdn import normalize_line_number
 from resolvers.access import number_scoped, required
 from resolvers.access.grants import actor_of
 from resolvers.access.lines import access_loader
-from resolvers.guard import is_full, require_session
+from resolvers.guard import require_session, sees_account
 
 
 async def resolve_request_line_access(info: Any, msisdn: str, level: AccessLevel) -> AccessRequest:
@@ -54,7 +54,7 @@ async def resolve_respond_to_access_request(
 
 
 async def resolve_set_access_requests_allowed(info: Any, allowed: bool) -> bool:
-    session = await require_session(info, full=True)
+    session = await require_session(info, changes=AccountData.ACCESS_REQUESTS)
     await requests.set_requests_allowed(session.user_id, allowed)  # type: ignore[attr-defined]
     return allowed
 
@@ -62,7 +62,7 @@ async def resolve_set_access_requests_allowed(info: Any, allowed: bool) -> bool:
 async def pending_requests_for_owner(info: Any) -> list[AccessRequest]:
     """Requests waiting for the viewer's answer: real ones on lines they hold."""
     session = await require_session(info)
-    if not await is_full(info):
+    if not await sees_account(info, AccountData.ACCESS_REQUESTS):
         return []
     return await requests.pending_for_owner(session.user_id)  # type: ignore[attr-defined]
 
