@@ -7,7 +7,7 @@ from typing import Any
 from auth.policy import AccountData, Capability
 from models import Contract, Grant, Line
 from models.access import viewer
-from resolvers.access import number_scoped
+from resolvers.access import requires
 from resolvers.access.lines import line_for_mutation
 from resolvers.guard import require_session, sees_account
 
@@ -32,9 +32,9 @@ async def resolve_grants_received(info: Any) -> list[Grant]:
     return await viewer.grants_received(session.user_id)  # type: ignore[attr-defined]
 
 
-@number_scoped("setPrimaryLine", Capability.VIEW_SUMMARY)
-async def resolve_set_primary_line(info: Any, msisdn: str) -> Line:
+@requires(Capability.VIEW_SUMMARY)
+async def resolve_set_primary_line(info: Any, need: Capability, msisdn: str) -> Line:
     """Any line the viewer can see may be the one shown first."""
-    line, _, session = await line_for_mutation(info, msisdn, "setPrimaryLine")
+    line, _, session = await line_for_mutation(info, msisdn, need)
     await viewer.set_primary_line(session.user_id, line.id)  # type: ignore[attr-defined]
     return line
