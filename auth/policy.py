@@ -93,6 +93,47 @@ def line_access(
 BY_LEVEL_CAP = {AccessLevel.FULL: OWNER_CAPABILITIES, AccessLevel.LIMITED: LIMITED_CAPABILITIES}
 
 
+class AccountData(StrEnum):
+    """What belongs to the whole account rather than to one line (see `may_use_account`)."""
+
+    CONTRACTS = "CONTRACTS"  # viewer.contracts
+    GRANTS_GIVEN = "GRANTS_GIVEN"  # viewer.grantsGiven (grants received stay visible)
+    # requests waiting for the holder's answer, and whether anyone may ask at all
+    ACCESS_REQUESTS = "ACCESS_REQUESTS"
+    SESSIONS = "SESSIONS"  # the other sessions: listing and revoking them
+    EMAIL = "EMAIL"  # the recovery e-mail, pending or confirmed
+    PROFILE = "PROFILE"  # alias, name and e-mail, as updateProfile changes them
+    PASSWORD = "PASSWORD"  # noqa: S105 - the kind of data, not a password
+    # bound social accounts: binding one adds a way in that opens FULL sessions
+    PROVIDER_ACCOUNTS = "PROVIDER_ACCOUNTS"
+
+
+# The session cap decides alone: a LIMITED session may read a line the way its cap
+# allows, but everything above the lines is the account holder's, at FULL strength
+ACCOUNT_DATA_BY_CAP: dict[AccessLevel, frozenset[AccountData]] = {
+    AccessLevel.FULL: frozenset(AccountData),
+    AccessLevel.LIMITED: frozenset(),
+}
+
+
+def may_use_account(session_cap: AccessLevel, data: AccountData) -> bool:
+    """Whether a session with this cap may see and change one kind of account-wide data.
+
+    The rule: a LIMITED session (a mobile-network login capped at LIMITED) sees and
+    changes no account-wide data at all: no contracts, grants given, access requests,
+    sessions, e-mail, profile, password or bound provider accounts; only a FULL session
+    (password, social, or a mobile-network login capped at FULL) does. Lists of such
+    data answer empty and changes are FORBIDDEN, so a phone that merely sits on the
+    operator's network cannot take over the account it belongs to.
+
+    Example:
+        >>> may_use_account(AccessLevel.LIMITED, AccountData.SESSIONS)
+        False
+    """
+    # an unknown cap sees nothing: the rule fails closed
+    return data in ACCOUNT_DATA_BY_CAP.get(session_cap, frozenset())
+
+
 def may_revoke(access: LineAccess, own_grant: bool, manage: Capability) -> bool:
     """Whether a viewer may revoke a grant on the line `access` describes.
 

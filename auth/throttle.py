@@ -68,17 +68,33 @@ class Tally:
         return f"{self.rule.name}:{self.key}"[:200]
 
 
-# The limits the README documents. Per number: a person needs one SMS, maybe a retry;
-# per client address: a household or an office behind one NAT asks for a few more.
+# Every throttle rule of the hub, here so that each limit is decided (and documented in
+# README, "Identity and its limits") in one place. The names are the log keys' prefixes:
+# renaming one forgets every tally kept under it.
+
+# A temporary password costs an SMS and is a guess at a number's owner. Per number: a
+# person needs one SMS, maybe a retry, so 3 in 15 minutes and 10 a day; per client
+# address: a household or an office behind one NAT asks for a few more numbers.
 PASSWORD_REQUESTS_PER_NUMBER = Rule("pwreq-number", (Limit(3, 15 * 60), Limit(10, 24 * 3600)))
 PASSWORD_REQUESTS_PER_CLIENT = Rule("pwreq-client", (Limit(30, 3600),))
 # the same limits on the phone an SMS goes to, whichever login (number, alias, home
-# login) or channel (web, USSD) asked for it
+# login) or channel (web, USSD) asked for it: nobody is flooded by asking under many names
 SMS_PER_PHONE = Rule("sms-phone", PASSWORD_REQUESTS_PER_NUMBER.limits)
+# a NAT full of people logs in far less often; one address guessing passwords across
+# many numbers (each guess an argon2 hash, ~0.1 s of a core) is held to ~10 000 a day
 LOGINS_PER_CLIENT = Rule("login-client", (Limit(100, 15 * 60),))
+# every access request sends an SMS to someone else's number: a person asks for a few
+# numbers, a script must not text strangers
 ACCESS_REQUESTS_PER_USER = Rule("accessreq-user", (Limit(10, 3600),))
+# a code has 3 tries per request already; this bounds guessing across many requests
 CONFIRMS_PER_USER = Rule("confirm-user", (Limit(30, 3600),))
+# every new recovery address gets a mail: a few typos an hour, not a mail cannon
 EMAIL_CHANGES_PER_USER = Rule("email-user", (Limit(5, 3600),))
+# granting answers whether a login exists: bound how fast anyone can ask (an owner
+# setting up a family needs a handful)
+GRANTS_PER_HOUR = Rule("grant-user", (Limit(30, 3600),))
+# a person tries a provider or two; a script filling the attempts table is stopped here
+STARTS_PER_CLIENT = Rule("social-start-client", (Limit(30, 15 * 60),))
 
 
 def client_key(ip: str | None) -> str:

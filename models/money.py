@@ -1,7 +1,12 @@
-"""Money is integer kopecks in the database and Decimal roubles at the edges. Never float."""
+"""Money is integer kopecks in the database and Decimal roubles at the edges. Never float.
+
+The one place that converts, parses and formats amounts: schema/ only wraps these as the
+`Decimal` scalar and the `Money` type.
+"""
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_EVEN, Decimal, DecimalException
 
 from models.errors import DomainError, ErrorCode
@@ -10,6 +15,24 @@ KOPECKS = Decimal(100)
 CURRENCY = "RUB"
 # the largest amount accepted anywhere, kopecks: 10 trillion roubles, far inside BIGINT
 MAX_KOPECKS = 10**15
+# the text an amount is written in: 15 digits either side are far past any amount, and
+# bound the work before Decimal sees the text
+DECIMAL_TEXT = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,15})?")
+
+
+def parse_decimal(value: object) -> Decimal:
+    """Only plain ASCII decimals like "150" or "-0.50": no exponents, underscores, spaces
+    or other scripts' digits, all of which Python's Decimal would accept. An integer is
+    taken as its digits; anything else (a float above all) is a ValueError."""
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(text, str) or not DECIMAL_TEXT.fullmatch(text):
+        raise ValueError('Decimal is written as a string like "150.00"')
+    return Decimal(text)
+
+
+def format_decimal(value: Decimal) -> str:
+    """The text of an amount: plain digits, never an exponent ("150.00", "-0.05")."""
+    return format(value, "f")
 
 
 def to_decimal(kopecks: int) -> Decimal:

@@ -18,7 +18,7 @@ from models import (
     Tariff,
 )
 from models.line import LineChanges, update_line  # schema/line.py reads LineChanges here
-from resolvers.access import number_scoped
+from resolvers.access import requires
 from resolvers.access.grants import actor_of
 from resolvers.access.lines import line_for_mutation
 from resolvers.loaders import AUDIT_ORDER, LEDGER_ORDER
@@ -71,7 +71,9 @@ async def resolve_line_grants(info: Any, line: Line) -> list[Grant]:
     return await info.context.loaders.grants_by_line_id.load(line.id)
 
 
-@number_scoped("updateLine", Capability.MANAGE_LINE)
-async def resolve_update_line(info: Any, msisdn: str, changes: LineChanges) -> Line:
-    line, _, session = await line_for_mutation(info, msisdn, "updateLine")
+@requires(Capability.MANAGE_LINE)
+async def resolve_update_line(
+    info: Any, need: Capability, msisdn: str, changes: LineChanges
+) -> Line:
+    line, _, session = await line_for_mutation(info, msisdn, need)
     return await update_line(line, changes, actor_of(session))

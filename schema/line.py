@@ -16,7 +16,7 @@ from resolvers.access.lines import access_to, lines_by_ids
 from resolvers.access.viewer import resolve_set_primary_line
 from resolvers.ids import db_id
 from resolvers.pagination import PageArgs
-from schema.access.permissions import line_field
+from schema.access.permissions import line_field, line_mutation
 from schema.access.types import AuditEntry, Capability, LineGrant, LineRelation
 from schema.allowance import Allowance
 from schema.balance import LedgerEntry
@@ -180,7 +180,7 @@ class SetPrimaryLinePayload:
 
 @strawberry.type
 class LineMutations:
-    @strawberry.mutation(description="Label and notifications of a line. Requires MANAGE_LINE.")
+    @line_mutation(line_resolvers.resolve_update_line, "Label and notifications of a line.")
     async def update_line(self, info: Info, input: UpdateLineInput) -> UpdateLinePayload:
         async def work() -> Any:
             threshold = input.low_balance_threshold
@@ -197,7 +197,7 @@ class LineMutations:
 
         return await run_payload(info, UpdateLinePayload, work(), "line")
 
-    @strawberry.mutation(description="The number shown first in your list.")
+    @line_mutation(resolve_set_primary_line, "The number shown first in your list.")
     async def set_primary_line(
         self, info: Info, input: SetPrimaryLineInput
     ) -> SetPrimaryLinePayload:

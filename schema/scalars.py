@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal as PyDecimal
 from typing import NewType
 
 import strawberry
 
 from models.errors import DomainError, ErrorCode
-from models.money import CURRENCY, to_decimal
-
-_DECIMAL_TEXT = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,15})?")
-
-
-def _parse_decimal(value: object) -> PyDecimal:
-    """Only plain ASCII decimals like "150" or "-0.50": no exponents, underscores, spaces
-    or other scripts' digits, all of which Python's Decimal would accept."""
-    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-    if not isinstance(text, str) or not _DECIMAL_TEXT.fullmatch(text):
-        raise ValueError('Decimal is written as a string like "150.00"')
-    return PyDecimal(text)
-
+from models.money import CURRENCY, format_decimal, parse_decimal, to_decimal
 
 Decimal = NewType("Decimal", PyDecimal)
 
 DECIMAL_SCALAR = strawberry.scalar(
     name="Decimal",
     description='An exact decimal number written as a string, e.g. "150.00". Never a float.',
-    serialize=str,
-    parse_value=_parse_decimal,
+    serialize=format_decimal,
+    parse_value=parse_decimal,
 )
 SCALAR_MAP = {Decimal: DECIMAL_SCALAR}
 

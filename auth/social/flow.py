@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from auth.policy import AccountData, may_use_account
 from auth.sessions import ClientInfo, IssuedSession, open_session
 from auth.social.protocol import (
     InvalidIdToken,
@@ -33,11 +34,10 @@ from auth.social.protocol import (
     load_metadata,
 )
 from auth.social.providers import Provider, SocialProviders
-from auth.throttle import Limit, Rule, Throttle, client_key, enforce
+from auth.throttle import STARTS_PER_CLIENT, Throttle, client_key, enforce
 from auth.tokens import AccessTokens
 from config import Settings
 from models import AuthMethod, Session, SocialAttempt, SocialIdentity, SocialPurpose, User
-from models.access import AccessLevel
 from models.errors import DomainError, ErrorCode
 from models.social import (
     bind_identity,
@@ -52,8 +52,6 @@ from models.social import (
 
 log = logging.getLogger("linehub.social")
 
-# a person tries a provider or two; a script filling the attempts table is stopped here
-STARTS_PER_CLIENT = Rule("social-start-client", (Limit(30, 15 * 60),))
 MAX_APP_STATE = 200
 MAX_PARAM = 2048
 
@@ -273,7 +271,8 @@ class SocialLogin:
     async def complete(
         self, code: str, current_session: SessionGetter, client: ClientInfo, tokens: AccessTokens
     ) -> Completed:
-        """Exchange the one-time code. A binding code needs the binder's own FULL session."""
+        """Exchange the one-time code. A binding code needs the binder's own session, one
+        the account policy lets change bound provider accounts (a FULL one)."""
         invalid = DomainError(ErrorCode.INVALID_INPUT, "invalid_social_code", field=["code"])
         row = await live_code(code) if code and len(code) <= MAX_PARAM else None
         if row is None:
@@ -283,7 +282,7 @@ class SocialLogin:
             if session.user_id != row.user_id:  # type: ignore[attr-defined]
                 await spend_code(row)  # someone else's code: burn it, tell nothing
                 raise invalid
-            if session.access_cap != AccessLevel.FULL:
+            if not may_use_account(session.access_cap, AccountData.PROVIDER_ACCOUNTS):
                 raise DomainError(ErrorCode.FORBIDDEN, "needs_full_session")
             if not await spend_code(row):
                 raise invalid

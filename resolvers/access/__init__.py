@@ -1,57 +1,57 @@
 """Access resolvers: who sees which line, and the mutations that change it.
 
-`NUMBER_SCOPED` maps every mutation that acts on a number to the capability it needs.
-It is both the declaration and the enforcement: resolvers ask `required(mutation)` for
-the capability they check. The authorization matrix test reads it and fails when a
-mutation is in neither this map nor `NOT_NUMBER_SCOPED`.
+A number-scoped mutation declares the capability it needs once, on its resolver:
+`@requires(Capability.X)`. The declaration is also the enforcement: the resolver is
+called with that capability and checks exactly it. The schema reads the same
+declaration (`schema.access.permissions.line_mutation`) to mark the mutation field, add
+"Requires: X." to its description and let the authorization matrix test list it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 from auth.policy import Capability
 
-F = TypeVar("F", bound=Callable[..., object])
+P = ParamSpec("P")
+R = TypeVar("R")
 
-NUMBER_SCOPED: dict[str, Capability] = {}
-
-# mutations about the viewer themselves, not about a number
-NOT_NUMBER_SCOPED = frozenset(
-    {
-        "requestPassword",
-        "login",
-        "refreshSession",
-        "loginWithMobileNetwork",
-        "logout",
-        "revokeSession",
-        "setPassword",
-        "changePassword",
-        "updateProfile",
-        "confirmEmail",
-        "setAccessRequestsAllowed",
-        # asking is open to anyone logged in; the answer never tells whether it exists
-        "requestLineAccess",
-        "confirmLineAccess",
-        "startSocialLogin",
-        "startSocialBinding",
-        "completeSocialLogin",
-        "unbindSocialIdentity",
-    }
-)
+# a resolver as written: info, then the capability it checks, then its own arguments
+Checking = Callable[Concatenate[Any, Capability, P], Awaitable[R]]
 
 
-def number_scoped(mutation: str, capability: Capability) -> Callable[[F], F]:
-    """Declare the capability a number-scoped mutation's resolver checks."""
+class NumberScoped(Generic[P, R]):
+    """A number-scoped mutation's resolver with the capability it was declared with.
 
-    def register(resolver: F) -> F:
-        NUMBER_SCOPED[mutation] = capability
-        return resolver
+    Made by `requires`. Calling it calls the resolver with `capability` right after
+    `info`, so the body checks what was declared and never names it again.
+    """
 
-    return register
+    def __init__(self, capability: Capability, resolver: Checking[P, R]) -> None:
+        self.capability = capability
+        self.resolver = resolver
+        functools.update_wrapper(self, resolver)
+
+    def __call__(self, info: Any, /, *args: P.args, **kwargs: P.kwargs) -> Awaitable[R]:
+        return self.resolver(info, self.capability, *args, **kwargs)
 
 
-def required(mutation: str) -> Capability:
-    """The capability `mutation` was declared with (KeyError for an undeclared one)."""
-    return NUMBER_SCOPED[mutation]
+def requires(capability: Capability) -> Callable[[Checking[P, R]], NumberScoped[P, R]]:
+    """Declare the capability a number-scoped mutation needs, on its resolver.
+
+    Args:
+        capability: what the viewer must hold on the line the mutation acts on.
+
+    Example:
+        @requires(Capability.MANAGE_LINE)
+        async def resolve_update_line(info: Any, need: Capability, msisdn: str) -> Line:
+            line, _, session = await line_for_mutation(info, msisdn, need)
+            ...
+    """
+
+    def declare(resolver: Checking[P, R]) -> NumberScoped[P, R]:
+        return NumberScoped(capability, resolver)
+
+    return declare

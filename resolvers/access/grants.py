@@ -6,27 +6,24 @@ from typing import Any
 
 from auth.lookup import find_user, login_key
 from auth.policy import Capability, may_revoke
-from auth.throttle import Limit, Rule, enforce
+from auth.throttle import GRANTS_PER_HOUR, enforce
 from models import AccessLevel, Grant, Line, MobileNetworkAccess
 from models.access import grants
 from models.access.audit import Actor
 from models.errors import DomainError, ErrorCode
-from resolvers.access import number_scoped, required
+from resolvers.access import requires
 from resolvers.access.lines import access_loader, line_for_mutation
-
-# granting answers whether a login exists: bound how fast anyone can ask
-GRANTS_PER_HOUR = Rule("grant-user", (Limit(30, 3600),))
 
 
 def actor_of(session: Any) -> Actor:
     return Actor(user_id=session.user_id, session_id=session.id)
 
 
-@number_scoped("grantLineAccess", Capability.MANAGE_ACCESS)
+@requires(Capability.MANAGE_ACCESS)
 async def resolve_grant_line_access(
-    info: Any, msisdn: str, grantee: str, level: AccessLevel
+    info: Any, need: Capability, msisdn: str, grantee: str, level: AccessLevel
 ) -> Grant:
-    line, _, session = await line_for_mutation(info, msisdn, "grantLineAccess")
+    line, _, session = await line_for_mutation(info, msisdn, need)
     await enforce(info.context.services.throttle, GRANTS_PER_HOUR.of(str(session.user_id)))  # type: ignore[attr-defined]
     try:
         person = await find_user(login_key(grantee))
@@ -37,8 +34,8 @@ async def resolve_grant_line_access(
     return await grants.grant(line, person, level, actor_of(session))
 
 
-@number_scoped("revokeLineAccess", Capability.MANAGE_ACCESS)
-async def resolve_revoke_line_access(info: Any, grant_id: int | None) -> Grant:
+@requires(Capability.MANAGE_ACCESS)
+async def resolve_revoke_line_access(info: Any, need: Capability, grant_id: int | None) -> Grant:
     """The owner revokes a grant; the grantee may also give up their own."""
     session, loader = await access_loader(info)
     row = await Grant.get_or_none(id=grant_id or 0, revoked_at__isnull=True)
@@ -47,21 +44,23 @@ async def resolve_revoke_line_access(info: Any, grant_id: int | None) -> Grant:
     access = await loader.load(row.line_id)  # type: ignore[attr-defined]
     own_grant = row.grantee_id == session.user_id  # type: ignore[attr-defined]
     # a refusal answers exactly like a grant that never existed (see may_revoke)
-    if not may_revoke(access, own_grant, required("revokeLineAccess")):
+    if not may_revoke(access, own_grant, need):
         raise DomainError(ErrorCode.NOT_FOUND, field=["grantId"])
     return await grants.revoke(row, actor_of(session))
 
 
-@number_scoped("setLineUserAccess", Capability.MANAGE_ACCESS)
-async def resolve_set_line_user_access(info: Any, msisdn: str, level: AccessLevel) -> Line:
-    line, _, session = await line_for_mutation(info, msisdn, "setLineUserAccess")
+@requires(Capability.MANAGE_ACCESS)
+async def resolve_set_line_user_access(
+    info: Any, need: Capability, msisdn: str, level: AccessLevel
+) -> Line:
+    line, _, session = await line_for_mutation(info, msisdn, need)
     return await grants.set_user_level(line, level, actor_of(session))
 
 
-@number_scoped("setMobileNetworkAccess", Capability.MANAGE_ACCESS)
+@requires(Capability.MANAGE_ACCESS)
 async def resolve_set_mobile_network_access(
-    info: Any, msisdn: str, level: MobileNetworkAccess
+    info: Any, need: Capability, msisdn: str, level: MobileNetworkAccess
 ) -> MobileNetworkAccess:
-    line, _, session = await line_for_mutation(info, msisdn, "setMobileNetworkAccess")
+    line, _, session = await line_for_mutation(info, msisdn, need)
     updated = await grants.set_network_access(line, level, actor_of(session))
     return MobileNetworkAccess(updated.mobile_network_access)

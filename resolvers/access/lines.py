@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from auth.policy import LineAccess, line_access
+from auth.policy import Capability, LineAccess, line_access
 from models import Line, Relation, Session
 from models.access.facts import LineFacts, in_display_order, reachable_lines
 from models.access.viewer import primary_line_id
 from models.errors import DomainError, ErrorCode
 from models.line import DeviceKind
 from models.msisdn import normalize_line_number
-from resolvers.access import required
 from resolvers.guard import require_session
 from resolvers.pagination import Page, PageArgs, paginate_list
 
@@ -75,11 +74,10 @@ async def lines_by_ids(info: Any, ids: list[int]) -> list[Line | None]:
 
 
 async def line_for_mutation(
-    info: Any, msisdn: str, mutation: str, field: str = "msisdn"
+    info: Any, msisdn: str, capability: Capability, field: str = "msisdn"
 ) -> tuple[Line, LineAccess, Session]:
-    """The line `mutation` acts on: NOT_FOUND if invisible, FORBIDDEN without the
-    capability the mutation was declared with (`number_scoped`)."""
-    capability = required(mutation)
+    """The line a mutation acts on: NOT_FOUND if invisible, FORBIDDEN without
+    `capability` (the one the mutation was declared with, `requires`)."""
     session, loader = await access_loader(info)
     try:
         number = normalize_line_number(msisdn, field=field)

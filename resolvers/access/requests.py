@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from auth.policy import Capability, sees_request_number
+from auth.policy import AccountData, Capability, sees_request_number
 from auth.throttle import ACCESS_REQUESTS_PER_USER, CONFIRMS_PER_USER, enforce
 from models import AccessLevel, AccessRequest, Grant, Line, User
 from models.access import RequestStatus, requests
 from models.errors import DomainError, ErrorCode
 from models.msisdn import normalize_line_number
-from resolvers.access import number_scoped, required
+from resolvers.access import requires
 from resolvers.access.grants import actor_of
 from resolvers.access.lines import access_loader
-from resolvers.guard import is_full, require_session
+from resolvers.guard import require_session, sees_account
 
 
 async def resolve_request_line_access(info: Any, msisdn: str, level: AccessLevel) -> AccessRequest:
@@ -35,9 +35,9 @@ async def resolve_confirm_line_access(info: Any, request_id: int | None, code: s
     return await requests.confirm(request_id or 0, session.user_id, code, actor_of(session))  # type: ignore[attr-defined]
 
 
-@number_scoped("respondToAccessRequest", Capability.MANAGE_ACCESS)
+@requires(Capability.MANAGE_ACCESS)
 async def resolve_respond_to_access_request(
-    info: Any, request_id: int | None, approve: bool
+    info: Any, need: Capability, request_id: int | None, approve: bool
 ) -> AccessRequest:
     session, loader = await access_loader(info)
     request = await AccessRequest.get_or_none(
@@ -46,7 +46,7 @@ async def resolve_respond_to_access_request(
     access = await loader.load(request.line_id if request else 0)  # type: ignore[attr-defined]
     # who asks for a line is the owner's business: without MANAGE_ACCESS a request
     # answers exactly like one that never existed
-    if request is None or not access.allows(required("respondToAccessRequest")):
+    if request is None or not access.allows(need):
         raise DomainError(ErrorCode.NOT_FOUND, field=["requestId"])
     await requests.respond(request, approve, actor_of(session))
     await request.refresh_from_db()
@@ -54,7 +54,7 @@ async def resolve_respond_to_access_request(
 
 
 async def resolve_set_access_requests_allowed(info: Any, allowed: bool) -> bool:
-    session = await require_session(info, full=True)
+    session = await require_session(info, changes=AccountData.ACCESS_REQUESTS)
     await requests.set_requests_allowed(session.user_id, allowed)  # type: ignore[attr-defined]
     return allowed
 
@@ -62,7 +62,7 @@ async def resolve_set_access_requests_allowed(info: Any, allowed: bool) -> bool:
 async def pending_requests_for_owner(info: Any) -> list[AccessRequest]:
     """Requests waiting for the viewer's answer: real ones on lines they hold."""
     session = await require_session(info)
-    if not await is_full(info):
+    if not await sees_account(info, AccountData.ACCESS_REQUESTS):
         return []
     return await requests.pending_for_owner(session.user_id)  # type: ignore[attr-defined]
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from auth.policy import Capability
+from auth.policy import AccountData, Capability
 from models import Contract, Grant, Line
 from models.access import viewer
-from resolvers.access import number_scoped
+from resolvers.access import requires
 from resolvers.access.lines import line_for_mutation
-from resolvers.guard import is_full, require_session
+from resolvers.guard import require_session, sees_account
 
 
 async def resolve_contracts(info: Any) -> list[Contract]:
     session = await require_session(info)
-    if not await is_full(info):
+    if not await sees_account(info, AccountData.CONTRACTS):
         return []
     return await viewer.contracts_held(session.user_id)  # type: ignore[attr-defined]
 
@@ -22,7 +22,7 @@ async def resolve_contracts(info: Any) -> list[Contract]:
 async def resolve_grants_given(info: Any) -> list[Grant]:
     """Active grants on lines the viewer holds (what they handed out)."""
     session = await require_session(info)
-    if not await is_full(info):
+    if not await sees_account(info, AccountData.GRANTS_GIVEN):
         return []
     return await viewer.grants_given(session.user_id)  # type: ignore[attr-defined]
 
@@ -32,9 +32,9 @@ async def resolve_grants_received(info: Any) -> list[Grant]:
     return await viewer.grants_received(session.user_id)  # type: ignore[attr-defined]
 
 
-@number_scoped("setPrimaryLine", Capability.VIEW_SUMMARY)
-async def resolve_set_primary_line(info: Any, msisdn: str) -> Line:
+@requires(Capability.VIEW_SUMMARY)
+async def resolve_set_primary_line(info: Any, need: Capability, msisdn: str) -> Line:
     """Any line the viewer can see may be the one shown first."""
-    line, _, session = await line_for_mutation(info, msisdn, "setPrimaryLine")
+    line, _, session = await line_for_mutation(info, msisdn, need)
     await viewer.set_primary_line(session.user_id, line.id)  # type: ignore[attr-defined]
     return line

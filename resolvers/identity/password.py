@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from auth.password_change import change_password, set_password
+from auth.policy import AccountData
 from auth.temporary import request_password
 from models import Session
 from resolvers.guard import require_session
@@ -20,5 +21,5 @@ async def resolve_set_password(info: Any, password: str, repeat: str) -> Session
 
 
 async def resolve_change_password(info: Any, old: str, new: str, repeat: str) -> Session:
-    session = await require_session(info, full=True)
+    session = await require_session(info, changes=AccountData.PASSWORD)
     return await change_password(session, old, new, repeat, info.context.services)

@@ -6,16 +6,17 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from auth.policy import AccountData
 from auth.sessions import revoke
 from models import Session
 from models.errors import DomainError, ErrorCode
-from resolvers.guard import is_full, require_session
+from resolvers.guard import require_session, sees_account
 
 
 async def resolve_sessions(info: Any) -> list[Session]:
     """Every live session of the person; a LIMITED session sees only itself."""
     session = await require_session(info)
-    if not await is_full(info):
+    if not await sees_account(info, AccountData.SESSIONS):
         return [session]
     live = Session.filter(
         user_id=session.user_id,  # type: ignore[attr-defined]
@@ -27,7 +28,7 @@ async def resolve_sessions(info: Any) -> list[Session]:
 
 async def resolve_revoke_session(info: Any, session_id: str) -> Session:
     """Only one's own sessions; anyone else's id is NOT_FOUND, like an id that never was."""
-    current = await require_session(info, full=True)
+    current = await require_session(info, changes=AccountData.SESSIONS)
     try:
         target_id = uuid.UUID(session_id)
     except ValueError:
@@ -50,7 +51,7 @@ async def sessions_by_ids(info: Any, ids: list[str]) -> list[Session | None]:
     session = await info.context.current_session()
     if session is None or session.must_set_password:
         return [None for _ in ids]
-    if not await is_full(info):
+    if not await sees_account(info, AccountData.SESSIONS):
         # a LIMITED session sees itself only, here as in viewer.sessions
         return [session if raw == str(session.id) else None for raw in ids]
     wanted = []

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from auth.policy import AccountData
 from auth.sessions import require_recent_login
 from auth.social import Completed, Provider, SocialLogin
-from models import Session, SocialIdentity, SocialPurpose, User
+from models import SocialIdentity, SocialPurpose, User
 from models.errors import DomainError, ErrorCode
 from models.social import unbind_identity
 from resolvers.guard import require_session, sees_account_of
@@ -37,12 +38,6 @@ def social(info: Any) -> SocialLogin:
     return info.context.services.social
 
 
-async def _full_session(info: Any) -> Session:
-    """Binding and unbinding change how one can log in: a LIMITED mobile-network session
-    must not add a way in that opens FULL sessions."""
-    return await require_session(info, full=True)
-
-
 def resolve_social_providers(info: Any) -> list[ProviderInfo]:
     return [ProviderInfo.of(p) for p in social(info).providers]
 
@@ -65,7 +60,7 @@ async def resolve_start_social_login(
 async def resolve_start_social_binding(
     info: Any, provider: str, redirect_uri: str, state: str | None
 ) -> str:
-    session = await _full_session(info)
+    session = await require_session(info, changes=AccountData.PROVIDER_ACCOUNTS)
     require_recent_login(session)
     ctx = info.context
     return await social(info).start(
@@ -88,7 +83,7 @@ async def resolve_complete_social_login(info: Any, code: str) -> Completed:
 
 
 async def resolve_unbind_social_identity(info: Any, identity_id: str) -> User:
-    session = await _full_session(info)
+    session = await require_session(info, changes=AccountData.PROVIDER_ACCOUNTS)
     key = db_id(identity_id)
     if key is None:
         raise DomainError(ErrorCode.NOT_FOUND, field=["identityId"])
@@ -98,7 +93,7 @@ async def resolve_unbind_social_identity(info: Any, identity_id: str) -> User:
 
 async def resolve_social_identities(info: Any, user: User) -> list[SocialIdentity]:
     """Only one's own bound accounts are shown, and only in a FULL session."""
-    if not await sees_account_of(info, user.id):
+    if not await sees_account_of(info, user.id, AccountData.PROVIDER_ACCOUNTS):
         return []
     return list(await SocialIdentity.filter(user_id=user.id).order_by("bound_at", "id"))
 
@@ -106,7 +101,11 @@ async def resolve_social_identities(info: Any, user: User) -> list[SocialIdentit
 async def social_identities_by_ids(info: Any, ids: list[str]) -> list[SocialIdentity | None]:
     """node(id) for bound identities: only the viewer's own, in a FULL session."""
     session = await info.context.current_session()
-    if session is None or not await sees_account_of(info, session.user_id):  # type: ignore[attr-defined]
+    if session is None or not await sees_account_of(
+        info,
+        session.user_id,  # type: ignore[attr-defined]
+        AccountData.PROVIDER_ACCOUNTS,
+    ):
         return [None for _ in ids]
     wanted = [i for i in (db_id(raw) for raw in ids) if i is not None]
     rows = {

@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from resolvers.access import grants as grant_resolvers
 from resolvers.access import requests as request_resolvers
+from schema.access.permissions import line_mutation
 from schema.access.types import AccessRequest, LineGrant, grant_id, request_id
 from schema.identity.mutations import MobileNetworkAccess
 from schema.identity.types import AccessLevel
@@ -112,7 +113,7 @@ class SetAccessRequestsAllowedPayload:
 
 @strawberry.type
 class AccessMutations:
-    @strawberry.mutation(description="Give someone access to your number. Requires MANAGE_ACCESS.")
+    @line_mutation(grant_resolvers.resolve_grant_line_access, "Give someone access to your number.")
     async def grant_line_access(
         self, info: Info, input: GrantLineAccessInput
     ) -> GrantLineAccessPayload:
@@ -121,21 +122,28 @@ class AccessMutations:
         )
         return await run_payload(info, GrantLineAccessPayload, work, "grant")
 
-    @strawberry.mutation(description="Take access back (or give up your own).")
+    @line_mutation(
+        grant_resolvers.resolve_revoke_line_access,
+        "Take access back (giving up your own grant needs nothing).",
+    )
     async def revoke_line_access(
         self, info: Info, input: RevokeLineAccessInput
     ) -> RevokeLineAccessPayload:
         work = grant_resolvers.resolve_revoke_line_access(info, grant_id(input.grant_id))
         return await run_payload(info, RevokeLineAccessPayload, work, "grant")
 
-    @strawberry.mutation(description="Set what a number's own user may do. Requires MANAGE_ACCESS.")
+    @line_mutation(
+        grant_resolvers.resolve_set_line_user_access, "Set what a number's own user may do."
+    )
     async def set_line_user_access(
         self, info: Info, input: SetLineUserAccessInput
     ) -> SetLineUserAccessPayload:
         work = grant_resolvers.resolve_set_line_user_access(info, input.msisdn, input.level)
         return await run_payload(info, SetLineUserAccessPayload, work, "line")
 
-    @strawberry.mutation(description="What a mobile-network login may do. Requires MANAGE_ACCESS.")
+    @line_mutation(
+        grant_resolvers.resolve_set_mobile_network_access, "What a mobile-network login may do."
+    )
     async def set_mobile_network_access(
         self, info: Info, input: SetMobileNetworkAccessInput
     ) -> SetMobileNetworkAccessPayload:
@@ -158,7 +166,9 @@ class AccessMutations:
         )
         return await run_payload(info, ConfirmLineAccessPayload, work, "grant")
 
-    @strawberry.mutation(description="Answer a request for your number. Requires MANAGE_ACCESS.")
+    @line_mutation(
+        request_resolvers.resolve_respond_to_access_request, "Answer a request for your number."
+    )
     async def respond_to_access_request(
         self, info: Info, input: RespondToAccessRequestInput
     ) -> RespondToAccessRequestPayload:

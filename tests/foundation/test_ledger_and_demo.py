@@ -7,7 +7,7 @@ import pytest
 
 from models import Allowance, EntryKind, LedgerEntry, Line, LineService, post_entry
 from models.errors import DomainError
-from models.money import to_decimal, to_kopecks
+from models.money import format_decimal, parse_decimal, to_decimal, to_kopecks
 from tests.helpers import linehub
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,6 +22,18 @@ def test_money_converts_exactly() -> None:
     for bad in ["1.001", "NaN", "Infinity", "abc", "1e30"]:
         with pytest.raises(DomainError):
             to_kopecks(bad)
+
+
+def test_money_is_written_as_plain_ascii_digits() -> None:
+    from decimal import Decimal
+
+    assert parse_decimal("-0.50") == Decimal("-0.50")
+    assert parse_decimal(150) == Decimal(150)
+    for bad in [1.5, True, "1e3", "1_000", " 1", "١٢", "1.", ".5", None]:
+        with pytest.raises(ValueError, match="Decimal is written"):
+            parse_decimal(bad)
+    assert format_decimal(to_decimal(15000)) == "150.00"
+    assert format_decimal(Decimal("1E+2")) == "100"
 
 
 async def test_demo_balances_equal_the_sum_of_their_ledger(demo) -> None:
