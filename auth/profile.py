@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 from auth.services import AuthServices
 from auth.throttle import EMAIL_CHANGES_PER_USER, enforce
 from gateways.email import EmailNotSent
+from i18n import translate
 from models import EmailConfirmation, User
 from models.errors import DomainError, ErrorCode
 from models.msisdn import normalize_line_number
@@ -45,8 +46,13 @@ async def update_profile(
     alias: str | None = None,
     name: str | None = None,
     email: str | None = None,
+    language: str,
 ) -> User:
-    """Apply the given fields; all are checked before anything is written."""
+    """Apply the given fields; all are checked before anything is written.
+
+    A new e-mail address gets its code in `language`, the request's: the person typed
+    their own address, and nobody has a stored language.
+    """
     new_alias = check_alias(alias) if alias is not None else None
     new_name = name.strip() if name is not None else None
     if new_name is not None and not 1 <= len(new_name) <= 200:
@@ -69,7 +75,7 @@ async def update_profile(
     code = f"{secrets.randbelow(10**6):06d}"
     if new_email is not None:
         # mailed before anything is written: a mail server that fails changes nothing
-        await _mail_code(new_email, code, svc)
+        await _mail_code(new_email, code, svc, language)
     try:
         async with in_transaction():
             if changed:
@@ -87,13 +93,13 @@ def _code_hash(user_id: int, code: str) -> str:
     return hashlib.sha256(f"{user_id}:{code}".encode()).hexdigest()
 
 
-async def _mail_code(email: str, code: str, svc: AuthServices) -> None:
+async def _mail_code(email: str, code: str, svc: AuthServices, language: str) -> None:
     link = f"{svc.settings.public_url}/confirm-email?code={code}"
     try:
         await svc.email.send(
             email,
-            "Подтвердите e-mail / Confirm your e-mail",
-            f"Код подтверждения: {code}\nConfirmation code: {code}\n{link}\n",
+            translate("email_confirmation_subject", language),
+            translate("email_confirmation_body", language, code=code, link=link),
         )
     except EmailNotSent:
         raise DomainError(ErrorCode.NOT_AVAILABLE, "email_not_sent", field=["email"]) from None

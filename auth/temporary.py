@@ -17,30 +17,29 @@ from auth.throttle import (
     client_key,
     enforce,
 )
+from i18n import translate
 from models import Line, TemporaryPassword, User
 
 # no 0/O/o, 1/I/l: read off a phone screen and typed on another device without doubt
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz"
 LENGTH = 8
-TTL = timedelta(minutes=15)
+TTL = timedelta(minutes=15)  # the SMS text (temporary_password_sms) says 15 minutes
 MAX_TRIES = 3
-
-SMS_TEXT = (
-    "Временный пароль для входа в личный кабинет: {password}. Действует 15 минут. "
-    "Никому его не сообщайте. / Your temporary password: {password}"
-)
 
 
 def generate() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
 
 
-async def request_password(login: str, client_ip: str | None, svc: AuthServices) -> None:
+async def request_password(
+    login: str, client_ip: str | None, svc: AuthServices, *, language: str
+) -> None:
     """Send a temporary password if the login exists; behave identically if it does not.
 
     The answer waits for the same work either way (throttle, lookup, hashing); issuing
     and sending, which only a real login needs, run after it, so its timing says
-    nothing about whether the login exists.
+    nothing about whether the login exists. The SMS is in `language`, the asking
+    request's: a person asks for their own password, and nobody has a stored language.
     """
     key = login_key(login)
     await enforce(
@@ -52,20 +51,22 @@ async def request_password(login: str, client_ip: str | None, svc: AuthServices)
     password = generate()
     password_hash = await svc.hasher.hash(password)
     if user is not None:
-        svc.deferred.start(_issue_and_send(user, password, password_hash, svc))
+        svc.deferred.start(_issue_and_send(user, password, password_hash, svc, language))
 
 
-async def issue_and_send(user: User | None, svc: AuthServices) -> bool:
-    """Issue a temporary password and send it now (USSD: the network knows who asks);
-    False when no SMS went out."""
+async def issue_and_send(user: User | None, svc: AuthServices, *, language: str) -> bool:
+    """Issue a temporary password and send it now in `language` (USSD: the network knows
+    who asks); False when no SMS went out."""
     password = generate()
     password_hash = await svc.hasher.hash(password)
     if user is None:
         return False
-    return await _issue_and_send(user, password, password_hash, svc)
+    return await _issue_and_send(user, password, password_hash, svc, language)
 
 
-async def _issue_and_send(user: User, password: str, password_hash: str, svc: AuthServices) -> bool:
+async def _issue_and_send(
+    user: User, password: str, password_hash: str, svc: AuthServices, language: str
+) -> bool:
     """The SMS is also throttled per phone, whichever login or channel asked, and
     silently: a visible refusal would tell that an alias and a number share a phone."""
     to = await sms_number(user)
@@ -80,7 +81,7 @@ async def _issue_and_send(user: User, password: str, password_hash: str, svc: Au
             user_id=user.id, used_at__isnull=True, voided_at__isnull=True
         ).update(voided_at=now)
         await TemporaryPassword.create(user=user, password_hash=password_hash, expires_at=now + TTL)
-    await svc.sms.send(to, SMS_TEXT.format(password=password))
+    await svc.sms.send(to, translate("temporary_password_sms", language, password=password))
     return True
 
 

@@ -8,6 +8,11 @@ from i18n.zxcvbn_ru import ZXCVBN_RU
 
 LANGUAGES = ("en", "ru")
 DEFAULT_LANGUAGE = "en"
+# Texts sent out (SMS, USSD answers, e-mail) go in the recipient's language. No person has
+# a stored language, so a text to the person who made the request follows that request's
+# negotiated language; where no request language speaks for the recipient (USSD and the
+# network's endpoints, an SMS to somebody else's number) it is the operator's: Russian.
+OPERATOR_LANGUAGE = "ru"
 
 
 def negotiate(accept_language: str | None) -> str:
@@ -51,4 +56,4 @@ def _hint(text: str, language: str) -> str:
     return ZXCVBN_RU.get(text, text) if language == "ru" else text
 
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "negotiate", "translate"]
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "OPERATOR_LANGUAGE", "negotiate", "translate"]

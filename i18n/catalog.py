@@ -1,4 +1,7 @@
-"""The message catalogue: key -> {language: template}. Keys are error codes or finer keys."""
+"""The message catalogue: key -> {language: template}.
+
+Keys are error codes, finer keys, or the names of texts sent out (SMS, USSD, e-mail).
+"""
 
 from __future__ import annotations
 
@@ -253,5 +256,41 @@ MESSAGES: dict[str, dict[str, str]] = {
     "social_dev_error": {
         "en": "The flow ended with the error",
         "ru": "Вход завершился ошибкой",
+    },
+    # texts sent out: SMS, USSD answers, e-mail (language: see OPERATOR_LANGUAGE in i18n)
+    "temporary_password_sms": {
+        "en": "Temporary password to log in to your account: {password}. Valid for 15 minutes. "
+        "Do not tell it to anyone.",
+        "ru": "Временный пароль для входа в личный кабинет: {password}. Действует 15 минут. "
+        "Никому его не сообщайте.",
+    },
+    # the number's user reads it without any context: who asks, for which number, and
+    # that telling the code means consent
+    "access_consent_sms": {
+        "en": "Code {code} confirms access to number {msisdn} for {name} in their account. "
+        "Tell it only if you agree.",
+        "ru": "Код {code} подтверждает доступ к номеру {msisdn} для {name} в личном кабинете. "
+        "Сообщите его, только если согласны.",
+    },
+    "ussd_password_sent": {
+        "en": "The password to log in to your account has been sent by SMS.",
+        "ru": "Пароль для входа в личный кабинет отправлен в SMS.",
+    },
+    "ussd_unknown_request": {"en": "Unknown request.", "ru": "Неизвестный запрос."},
+    "ussd_too_many_requests": {
+        "en": "Too many requests. Try again later.",
+        "ru": "Слишком много запросов. Попробуйте позже.",
+    },
+    "ussd_no_login": {
+        "en": "This number has no login to a personal account.",
+        "ru": "Для этого номера нет входа в личный кабинет.",
+    },
+    "email_confirmation_subject": {
+        "en": "Confirm your e-mail",
+        "ru": "Подтвердите e-mail",
+    },
+    "email_confirmation_body": {
+        "en": "Confirmation code: {code}\n{link}",
+        "ru": "Код подтверждения: {code}\n{link}",
     },
 }

@@ -22,7 +22,7 @@ from enum import StrEnum
 
 from auth.sessions import ClientInfo, authenticate
 from config import Settings
-from i18n import DEFAULT_LANGUAGE, LANGUAGES, negotiate
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, OPERATOR_LANGUAGE, negotiate
 from models import Session
 from models.errors import DomainError, ErrorCode
 from resolvers.loaders import Loaders
@@ -80,11 +80,15 @@ class Context:
 
     @classmethod
     def for_system(
-        cls, services: Services, *, language: str = "ru", request_id: str | None = None
+        cls,
+        services: Services,
+        *,
+        language: str = OPERATOR_LANGUAGE,
+        request_id: str | None = None,
     ) -> Context:
         """The system acting (CLI, the network's side, the schedule): no session.
 
-        Russian by default: texts the operator sends on its own go out in its language.
+        The operator's language by default: texts it sends on its own go out in it.
         """
         return cls(
             services,

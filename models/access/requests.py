@@ -22,12 +22,6 @@ CODE_TTL = timedelta(minutes=15)
 # the owner may not open the app within 15 minutes: their answer may come within a week
 OWNER_ANSWER_TTL = timedelta(days=7)
 CODE_TRIES = 3
-# the number's user reads it without any context: who asks, for which number, and that
-# telling the code means consent; both languages, as the SMS gateway cannot negotiate
-CONSENT_SMS = (
-    "Код {code} подтверждает доступ к номеру {msisdn} для {name} в личном кабинете. "
-    "Сообщите его, только если согласны. / Access code: {code}"
-)
 
 
 def _code_hash(request_id_salt: str, code: str) -> str:
@@ -36,13 +30,15 @@ def _code_hash(request_id_salt: str, code: str) -> str:
 
 @dataclass(frozen=True)
 class Asked:
-    """A stored request and, when consent by SMS is possible, the code, where it goes and
-    the text that carries it."""
+    """A stored request and, when consent by SMS is possible, the code and where it goes.
+
+    The SMS text itself (who asks, for which number, that telling the code is consent)
+    is the sender's to render, in a language: models/ speaks none.
+    """
 
     request: AccessRequest
     sms_to: str | None = None
     code: str | None = None
-    sms_text: str | None = None
 
 
 async def ask(requester: User, line: Line | None, level: AccessLevel) -> Asked:
@@ -69,8 +65,7 @@ async def ask(requester: User, line: Line | None, level: AccessLevel) -> Asked:
         expires_at=datetime.now(UTC) + CODE_TTL,
     )
     if by_sms and line is not None:
-        text = CONSENT_SMS.format(code=code, msisdn=line.msisdn, name=requester.name)
-        return Asked(request, sms_to=line.msisdn, code=code, sms_text=text)
+        return Asked(request, sms_to=line.msisdn, code=code)
     return Asked(request)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from auth.policy import AccountData, Capability, sees_request_number
 from auth.throttle import ACCESS_REQUESTS_PER_USER, CONFIRMS_PER_USER, enforce
+from i18n import OPERATOR_LANGUAGE, translate
 from models import AccessLevel, AccessRequest, Grant, Line, User
 from models.access import RequestStatus, requests
 from models.errors import DomainError, ErrorCode
@@ -24,8 +25,18 @@ async def resolve_request_line_access(info: Any, msisdn: str, level: AccessLevel
     line = await Line.get_or_none(msisdn=number).select_related("contract__holder")
     requester: User = session.user  # type: ignore[attr-defined]
     asked = await requests.ask(requester, line, level)
-    if asked.sms_to and asked.sms_text:
-        await info.context.services.sms.send(asked.sms_to, asked.sms_text)
+    if asked.sms_to and asked.code:
+        # in the operator's language, not the asker's: the SMS goes to somebody else, whose
+        # language nobody stored, and the asker must not pick the language in which that
+        # person reads that telling the code is consent
+        text = translate(
+            "access_consent_sms",
+            OPERATOR_LANGUAGE,
+            code=asked.code,
+            msisdn=asked.sms_to,
+            name=requester.name,
+        )
+        await info.context.services.sms.send(asked.sms_to, text)
     return asked.request
 
 

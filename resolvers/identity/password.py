@@ -12,7 +12,9 @@ from resolvers.guard import require_session
 
 
 async def resolve_request_password(info: Any, login: str) -> None:
-    await request_password(login, info.context.client.ip, info.context.services)
+    # the SMS follows the request's language: people ask for their own password
+    ctx = info.context
+    await request_password(login, ctx.client.ip, ctx.services, language=ctx.language)
 
 
 async def resolve_set_password(info: Any, password: str, repeat: str) -> Session:

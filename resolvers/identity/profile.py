@@ -20,6 +20,7 @@ async def resolve_update_profile(
         alias=alias,
         name=name,
         email=email,  # type: ignore[attr-defined]
+        language=info.context.language,
     )
 
 

@@ -7,6 +7,7 @@ import re
 import pytest
 import time_machine
 
+from i18n import translate
 from tests.conftest import GQL
 from tests.helpers import login, sms_to
 
@@ -65,6 +66,29 @@ async def test_the_code_sent_to_the_number_proves_consent(gql: GQL, demo, settin
     assert seen == {"accessLevel": "FULL", "relations": ["DELEGATE"]}
     replay = await gql(CONFIRM, {"id": asked["request"]["id"], "code": code_in(sms)}, token=boris)
     assert replay["data"]["confirmLineAccess"]["errors"] == [{"code": "INVALID_INPUT"}]
+
+
+@pytest.mark.parametrize("accept_language", ["en", "ru"])
+async def test_the_consent_sms_is_russian_whatever_the_asker_speaks(
+    gql: GQL, demo, settings, accept_language: str
+) -> None:
+    """The SMS goes to somebody else, whose language nobody stored: the operator's
+    language, so the asker cannot choose one in which the warning goes unread."""
+    boris = (await login(gql, "9161112233"))["accessToken"]
+    asked = await gql(
+        REQUEST,
+        {"m": "9031234569", "l": "LIMITED"},
+        token=boris,
+        headers={"Accept-Language": accept_language},
+    )
+    assert asked["data"]["requestLineAccess"]["errors"] == []
+    (sms,) = sms_to(settings, "9031234569")
+    code = code_in(sms)
+    expected = translate(
+        "access_consent_sms", "ru", code=code, msisdn="9031234569", name="Борис Петров"
+    )
+    assert sms["text"] == expected
+    assert sms["text"].count(code) == 1
 
 
 async def test_three_wrong_codes_void_the_request(gql: GQL, demo, settings) -> None:

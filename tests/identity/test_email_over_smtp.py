@@ -10,6 +10,7 @@ from email.policy import default
 import pytest
 from aiosmtpd.controller import Controller
 
+from i18n import translate
 from tests.helpers import login
 
 UPDATE = 'mutation { updateProfile(input: {email: "anna@example.org"}) { errors { code } } }'
@@ -60,6 +61,22 @@ async def test_the_confirmation_code_arrives_over_smtp(
         "user": {"email": "anna@example.org"},
         "errors": [],
     }
+
+
+async def test_a_russian_confirmation_survives_smtp_encoding(
+    make_gql, settings, demo, smtp_server
+) -> None:
+    inbox, port = smtp_server
+    smtp = dataclasses.replace(settings, email_backend="smtp", smtp_url=f"smtp://127.0.0.1:{port}")
+    gql = make_gql(smtp)
+    token = (await login(gql, "9031234567"))["accessToken"]
+    answer = await gql(UPDATE, token=token, headers={"Accept-Language": "ru"})
+    assert answer["data"]["updateProfile"]["errors"] == []
+    ((_, message),) = inbox.messages
+    assert message["Subject"] == translate("email_confirmation_subject", "ru")
+    code = re.search(r"Код подтверждения: (\d{6})", message.get_content()).group(1)
+    confirmed = await gql(CONFIRM, {"c": code}, token=token)
+    assert confirmed["data"]["confirmEmail"]["errors"] == []
 
 
 async def test_a_mail_server_that_is_down_changes_nothing(make_gql, settings, demo) -> None:

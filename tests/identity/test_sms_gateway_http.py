@@ -14,7 +14,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from gateways.sms import HttpSms
-from tests.helpers import REQUEST_PASSWORD
+from i18n import translate
+from tests.helpers import REQUEST_PASSWORD, temporary_password_from
 from web.logs import configure_logging
 
 
@@ -61,7 +62,9 @@ async def test_a_temporary_password_reaches_the_http_gateway(
     await asyncio.wait_for(state.arrived.wait(), timeout=10)
     (sms,) = state.received
     assert sms["to"] == "9031234567"
-    assert "Временный пароль" in sms["text"]
+    # no Accept-Language: the request's language is the default, English
+    password = temporary_password_from(sms)
+    assert sms["text"] == translate("temporary_password_sms", "en", password=password)
 
 
 async def test_send_does_not_wait_and_close_delivers_what_is_in_flight(gateway) -> None:
