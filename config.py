@@ -147,8 +147,12 @@ class Settings:
     ) -> Settings:
         """Read the environment once; `.env` is honoured outside production only."""
         environ = dict(os.environ if environ is None else environ)
-        use_file = env_file is not None and environ.get("ENV", "development") != "production"
-        config = Config(env_file if use_file and Path(env_file).exists() else None, environ=environ)
+        use_file = (
+            env_file is not None
+            and environ.get("ENV", "development") != "production"
+            and Path(env_file).exists()
+        )
+        config = Config(env_file if use_file else None, environ=environ)
         env = config("ENV", default="development")
         production = env == "production"
         if production and environ.get("ENV") != "production":

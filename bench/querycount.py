@@ -213,6 +213,7 @@ class _SqliteHook:
     async def remove(self) -> None:
         connection = self._connection
         with contextlib.suppress(ValueError):  # closed meanwhile: nothing left to unhook
+            # sqlite3 takes None to unhook; aiosqlite's annotation forgot the None
             await connection.set_trace_callback(None)  # type: ignore[arg-type]
         with contextlib.suppress(AttributeError):
             del connection._execute

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.line import Line
 
 
 class AllowanceKind(StrEnum):
@@ -21,7 +25,10 @@ class Allowance(Model):
     """Remaining minutes, SMS or megabytes, unlimited ones keep left informational."""
 
     id = fields.IntField(primary_key=True)
-    line = fields.ForeignKeyField("linehub.Line", related_name="allowances")
+    line: fields.ForeignKeyRelation[Line] = fields.ForeignKeyField(
+        "linehub.Line", related_name="allowances"
+    )
+    line_id: int
     kind = fields.CharEnumField(AllowanceKind, max_length=8)
     total = fields.BigIntField()
     left = fields.BigIntField()

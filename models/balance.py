@@ -25,7 +25,10 @@ class LedgerEntry(Model):
     """One movement of money on a line, the amount is signed kopecks."""
 
     id = fields.BigIntField(primary_key=True)
-    line = fields.ForeignKeyField("linehub.Line", related_name="ledger", on_delete=fields.RESTRICT)
+    line: fields.ForeignKeyRelation[Line] = fields.ForeignKeyField(
+        "linehub.Line", related_name="ledger", on_delete=fields.RESTRICT
+    )
+    line_id: int
     kind = fields.CharEnumField(EntryKind, max_length=12)
     amount = fields.BigIntField()
     balance_after = fields.BigIntField()
@@ -62,8 +65,8 @@ async def post_entry(
         async with in_transaction() as conn:
             if idempotency_key:
                 existing = await LedgerEntry.get_or_none(
-                    line_id=line_id, idempotency_key=idempotency_key
-                ).using_db(conn)
+                    line_id=line_id, idempotency_key=idempotency_key, using_db=conn
+                )
                 if existing is not None:
                     return _retried(existing, amount, kind)
             updated = (
@@ -71,7 +74,7 @@ async def post_entry(
             )
             if not updated:
                 raise DomainError(ErrorCode.NOT_FOUND)
-            line = await Line.get(id=line_id).using_db(conn)
+            line = await Line.get(id=line_id, using_db=conn)
             return await LedgerEntry.create(
                 line_id=line_id,
                 kind=kind,

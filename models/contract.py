@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.person import User
 
 
 class ContractKind(StrEnum):
@@ -19,9 +23,10 @@ class Contract(Model):
     id = fields.IntField(primary_key=True)
     number = fields.CharField(max_length=20, unique=True)
     kind = fields.CharEnumField(ContractKind, max_length=16)
-    holder = fields.ForeignKeyField(
+    holder: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "linehub.User", related_name="contracts", on_delete=fields.RESTRICT
     )
+    holder_id: int
     # home-internet contracts log in with `089xxxxxxx` (API.md section 3)
     login = fields.CharField(max_length=10, null=True, unique=True)
     signed_at = fields.DatetimeField(auto_now_add=True)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import uuid
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
 from models.access import AccessLevel
+
+if TYPE_CHECKING:
+    from models.person import User
 
 
 class AuthMethod(StrEnum):
@@ -22,7 +26,10 @@ class Credential(Model):
     """The permanent password (argon2id) of a person and the lockout state of password login."""
 
     id = fields.IntField(primary_key=True)
-    user = fields.OneToOneField("linehub.User", related_name="credential")
+    user: fields.OneToOneRelation[User] = fields.OneToOneField(
+        "linehub.User", related_name="credential"
+    )
+    user_id: int
     password_hash = fields.CharField(max_length=255, null=True)
     failed_attempts = fields.IntField(default=0)
     locked_until = fields.DatetimeField(null=True)
@@ -38,7 +45,10 @@ class TemporaryPassword(Model):
     """A one-time password sent by SMS: argon2id hash, 15 minutes, 3 tries, single use."""
 
     id = fields.IntField(primary_key=True)
-    user = fields.ForeignKeyField("linehub.User", related_name="temporary_passwords")
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "linehub.User", related_name="temporary_passwords"
+    )
+    user_id: int
     password_hash = fields.CharField(max_length=255)
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()
@@ -55,7 +65,10 @@ class Session(Model):
     """One login on one client. Access tokens name it, and it is checked on every request."""
 
     id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
-    user = fields.ForeignKeyField("linehub.User", related_name="sessions")
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "linehub.User", related_name="sessions"
+    )
+    user_id: int
     auth_method = fields.CharEnumField(AuthMethod, max_length=20)
     access_cap = fields.CharEnumField(AccessLevel, max_length=8, default=AccessLevel.FULL)
     must_set_password = fields.BooleanField(default=False)
@@ -78,7 +91,10 @@ class RefreshToken(Model):
     """An opaque rotating refresh token: SHA-256 of 256 random bits (no slow hash needed)."""
 
     id = fields.IntField(primary_key=True)
-    session = fields.ForeignKeyField("linehub.Session", related_name="refresh_tokens")
+    session: fields.ForeignKeyRelation[Session] = fields.ForeignKeyField(
+        "linehub.Session", related_name="refresh_tokens"
+    )
+    session_id: uuid.UUID
     token_hash = fields.CharField(max_length=64, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()
@@ -119,7 +135,10 @@ class EmailConfirmation(Model):
     """A recovery e-mail waiting for its code, it counts only once confirmed."""
 
     id = fields.IntField(primary_key=True)
-    user = fields.ForeignKeyField("linehub.User", related_name="email_confirmations")
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "linehub.User", related_name="email_confirmations"
+    )
+    user_id: int
     email = fields.CharField(max_length=254)
     code_hash = fields.CharField(max_length=64)
     created_at = fields.DatetimeField(auto_now_add=True)

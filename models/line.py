@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -13,6 +13,11 @@ from tortoise.transactions import in_transaction
 from models.access import AccessLevel, AuditAction, MobileNetworkAccess
 from models.access.audit import Actor, record
 from models.errors import DomainError, ErrorCode
+
+if TYPE_CHECKING:
+    from models.contract import Contract
+    from models.person import User
+    from models.tariff import Tariff
 
 MAX_LABEL = 64
 # 100 000 roubles in kopecks: no real alert sits above it, and a typo cannot store one
@@ -42,19 +47,22 @@ class Line(Model):
 
     id = fields.IntField(primary_key=True)
     msisdn = fields.CharField(max_length=10, unique=True)
-    contract = fields.ForeignKeyField(
+    contract: fields.ForeignKeyRelation[Contract] = fields.ForeignKeyField(
         "linehub.Contract", related_name="lines", on_delete=fields.RESTRICT
     )
-    user = fields.ForeignKeyField(
+    contract_id: int
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "linehub.User", related_name="own_lines", null=True, on_delete=fields.SET_NULL
     )
+    user_id: int | None
     user_level = fields.CharEnumField(AccessLevel, max_length=8, default=AccessLevel.FULL)
     device_kind = fields.CharEnumField(DeviceKind, max_length=10)
     status = fields.CharEnumField(LineStatus, max_length=10, default=LineStatus.ACTIVE)
     label = fields.CharField(max_length=MAX_LABEL, null=True)
-    tariff = fields.ForeignKeyField(
+    tariff: fields.ForeignKeyNullableRelation[Tariff] = fields.ForeignKeyField(
         "linehub.Tariff", related_name="lines", null=True, on_delete=fields.RESTRICT
     )
+    tariff_id: int | None
     balance = fields.BigIntField(default=0, description="kopecks, changed only with a ledger row")
     mobile_network_access = fields.CharEnumField(
         MobileNetworkAccess, max_length=8, default=MobileNetworkAccess.LIMITED

@@ -17,12 +17,18 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from tortoise import fields
 
 if TYPE_CHECKING:
     from tortoise.backends.base.client import BaseDBAsyncClient
+    from tortoise.models import Model
+
+    # the mixin is only ever mixed into models: typed as one, it may call their methods
+    _SearchableBase = Model
+else:
+    _SearchableBase = object
 
 # Russian text writes "ё" or "е" for the same letter; people type "е" almost always
 _FOLD = str.maketrans({"ё": "е"})
@@ -46,7 +52,7 @@ def search_words(text: str) -> list[str]:
     return list(dict.fromkeys(normalize(text).split()))
 
 
-class Searchable:
+class Searchable(_SearchableBase):
     """Mixin: keeps `search_text` = the normalised `search_fields`, joined by spaces.
 
     Example:
@@ -60,6 +66,14 @@ class Searchable:
     def refresh_search_text(self) -> None:
         parts = (str(getattr(self, name) or "") for name in self.search_fields)
         self.search_text = normalize(" ".join(parts))
+
+    @overload
+    @classmethod
+    def _with_search_text(cls, names: Iterable[str]) -> list[str]: ...
+
+    @overload
+    @classmethod
+    def _with_search_text(cls, names: None) -> None: ...
 
     @classmethod
     def _with_search_text(cls, names: Iterable[str] | None) -> list[str] | None:
@@ -79,7 +93,7 @@ class Searchable:
         force_update: bool = False,
     ) -> None:
         self.refresh_search_text()
-        await super().save(  # type: ignore[misc]
+        await super().save(
             using_db=using_db,
             update_fields=self._with_search_text(update_fields),
             force_create=force_create,
@@ -96,7 +110,7 @@ class Searchable:
             args = (*args[:2], cls._with_search_text(args[2]), *args[3:])
         elif kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = cls._with_search_text(kwargs["update_fields"])
-        return super().bulk_create(objects, *args, **kwargs)  # type: ignore[misc]
+        return super().bulk_create(objects, *args, **kwargs)
 
     @classmethod
     def bulk_update(
@@ -105,7 +119,7 @@ class Searchable:
         objects = list(objects)
         for obj in objects:
             obj.refresh_search_text()
-        return super().bulk_update(objects, cls._with_search_text(fields), *args, **kwargs)  # type: ignore[misc]
+        return super().bulk_update(objects, cls._with_search_text(fields), *args, **kwargs)
 
     @classmethod
     async def refresh_search_texts(
@@ -116,7 +130,7 @@ class Searchable:
         For what bypasses `save()`: a queryset `.update()` of a source field, raw SQL, or
         a change to `normalize` that stored rows predate. Returns how many rows changed.
         """
-        rows = await cls.filter(**filters).using_db(using_db)  # type: ignore[attr-defined]
+        rows = await cls.filter(**filters).using_db(using_db)
         stale = []
         for row in rows:
             before = row.search_text
@@ -124,5 +138,5 @@ class Searchable:
             if row.search_text != before:
                 stale.append(row)
         if stale:
-            await super().bulk_update(stale, ["search_text"], using_db=using_db)  # type: ignore[misc]
+            await super().bulk_update(stale, ["search_text"], using_db=using_db)
         return len(stale)

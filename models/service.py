@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
 from models.search import Searchable
+
+if TYPE_CHECKING:
+    from models.line import Line
 
 
 class ServiceKind(StrEnum):
@@ -47,10 +51,14 @@ class LineService(Model):
     """A service connected to a line, with the price it was connected at."""
 
     id = fields.IntField(primary_key=True)
-    line = fields.ForeignKeyField("linehub.Line", related_name="services")
-    service = fields.ForeignKeyField(
+    line: fields.ForeignKeyRelation[Line] = fields.ForeignKeyField(
+        "linehub.Line", related_name="services"
+    )
+    line_id: int
+    service: fields.ForeignKeyRelation[Service] = fields.ForeignKeyField(
         "linehub.Service", related_name="connections", on_delete=fields.RESTRICT
     )
+    service_id: int
     price = fields.BigIntField(description="kopecks per period, fixed when connected")
     connected_at = fields.DatetimeField(auto_now_add=True)
 

@@ -12,13 +12,16 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
 from models.errors import DomainError, ErrorCode
+
+if TYPE_CHECKING:
+    from models.person import User
 
 ATTEMPT_TTL = timedelta(minutes=10)
 CODE_TTL = timedelta(minutes=2)
@@ -44,7 +47,10 @@ class SocialIdentity(Model):
     """A provider account bound to a person, keyed by issuer and subject."""
 
     id = fields.IntField(primary_key=True)
-    user = fields.ForeignKeyField("linehub.User", related_name="social_identities")
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "linehub.User", related_name="social_identities"
+    )
+    user_id: int
     provider = fields.CharField(max_length=32, description="configured provider id at binding")
     issuer = fields.CharField(max_length=255)
     subject = fields.CharField(max_length=255)
@@ -68,9 +74,10 @@ class SocialAttempt(Model):
     state_hash = fields.CharField(max_length=64, unique=True)
     provider = fields.CharField(max_length=32)
     purpose = fields.CharEnumField(SocialPurpose, max_length=8)
-    user = fields.ForeignKeyField(
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "linehub.User", related_name="social_attempts", null=True, description="who binds"
     )
+    user_id: int | None
     code_verifier = fields.CharField(max_length=128)
     nonce = fields.CharField(max_length=128, null=True)
     callback_uri = fields.CharField(max_length=500, description="the hub callback sent")
@@ -90,7 +97,10 @@ class SocialLoginCode(Model):
     id = fields.IntField(primary_key=True)
     code_hash = fields.CharField(max_length=64, unique=True)
     purpose = fields.CharEnumField(SocialPurpose, max_length=8)
-    user = fields.ForeignKeyField("linehub.User", related_name="social_login_codes")
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "linehub.User", related_name="social_login_codes"
+    )
+    user_id: int
     provider = fields.CharField(max_length=32)
     issuer = fields.CharField(max_length=255)
     subject = fields.CharField(max_length=255)
@@ -173,7 +183,7 @@ async def bind_identity(
             )
         except IntegrityError:
             existing = await bound_identity(issuer, subject)
-    if existing is None or existing.user_id != user_id:  # type: ignore[attr-defined]
+    if existing is None or existing.user_id != user_id:
         raise DomainError(ErrorCode.IDENTITY_IN_USE)
     if display_name and existing.display_name != display_name:
         existing.display_name = display_name

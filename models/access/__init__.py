@@ -7,9 +7,14 @@ facts (who was granted what, who asked) and the rules that change them.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.line import Line
+    from models.person import User
 
 
 class AccessLevel(StrEnum):
@@ -55,12 +60,19 @@ class Grant(Model):
     """Access to one line given to another person, FULL or LIMITED, until revoked."""
 
     id = fields.IntField(primary_key=True)
-    line = fields.ForeignKeyField("linehub.Line", related_name="grants")
-    grantee = fields.ForeignKeyField("linehub.User", related_name="grants_received")
+    line: fields.ForeignKeyRelation[Line] = fields.ForeignKeyField(
+        "linehub.Line", related_name="grants"
+    )
+    line_id: int
+    grantee: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "linehub.User", related_name="grants_received"
+    )
+    grantee_id: int
     level = fields.CharEnumField(AccessLevel, max_length=8)
-    granted_by = fields.ForeignKeyField(
+    granted_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "linehub.User", related_name="grants_given", null=True, on_delete=fields.SET_NULL
     )
+    granted_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     revoked_at = fields.DatetimeField(null=True)
 
@@ -75,10 +87,14 @@ class AccessRequest(Model):
     the same answer either way, and the code sent to nobody can never be confirmed."""
 
     id = fields.IntField(primary_key=True)
-    requester = fields.ForeignKeyField("linehub.User", related_name="access_requests_made")
-    line = fields.ForeignKeyField(
+    requester: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "linehub.User", related_name="access_requests_made"
+    )
+    requester_id: int
+    line: fields.ForeignKeyNullableRelation[Line] = fields.ForeignKeyField(
         "linehub.Line", related_name="access_requests", null=True, on_delete=fields.CASCADE
     )
+    line_id: int | None
     level = fields.CharEnumField(AccessLevel, max_length=8)
     code_hash = fields.CharField(max_length=100, description="salt and SHA-256")
     attempts = fields.IntField(default=0)
@@ -96,13 +112,17 @@ class AuditEntry(Model):
     """Who changed access to a line, what, when and from which session."""
 
     id = fields.BigIntField(primary_key=True)
-    line = fields.ForeignKeyField("linehub.Line", related_name="audit_entries")
-    actor = fields.ForeignKeyField(
+    line: fields.ForeignKeyRelation[Line] = fields.ForeignKeyField(
+        "linehub.Line", related_name="audit_entries"
+    )
+    line_id: int
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "linehub.User", related_name="audit_entries", null=True, on_delete=fields.SET_NULL
     )
+    actor_id: int | None
     session_id = fields.UUIDField(null=True)
     action = fields.CharEnumField(AuditAction, max_length=24)
-    details = fields.JSONField(default=dict)
+    details: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -114,8 +134,14 @@ class PrimaryLine(Model):
     """The number a person wants shown first."""
 
     id = fields.IntField(primary_key=True)
-    user = fields.OneToOneField("linehub.User", related_name="primary_line")
-    line = fields.ForeignKeyField("linehub.Line", related_name="primary_for")
+    user: fields.OneToOneRelation[User] = fields.OneToOneField(
+        "linehub.User", related_name="primary_line"
+    )
+    user_id: int
+    line: fields.ForeignKeyRelation[Line] = fields.ForeignKeyField(
+        "linehub.Line", related_name="primary_for"
+    )
+    line_id: int
 
     class Meta:
         table = "primary_line"

@@ -29,9 +29,9 @@ class LineFacts:
 
 def facts_of(line: Line, viewer_id: int, grant_levels: dict[int, AccessLevel]) -> Facts:
     facts: Facts = []
-    if line.contract.holder_id == viewer_id:  # type: ignore[attr-defined]
+    if line.contract.holder_id == viewer_id:
         facts.append((Relation.OWNER, None))
-    elif line.user_id == viewer_id:  # type: ignore[attr-defined]
+    elif line.user_id == viewer_id:
         facts.append((Relation.USER, AccessLevel(line.user_level)))
     if line.id in grant_levels:
         facts.append((Relation.DELEGATE, grant_levels[line.id]))
@@ -77,6 +77,6 @@ def in_display_order(found: Iterable[LineFacts], primary_line_id: int | None) ->
 
     def key(item: LineFacts) -> tuple[bool, int, int, int]:
         rank = min(RELATION_ORDER[relation] for relation, _ in item.facts)
-        return (item.line.id != primary_line_id, rank, item.line.contract_id, item.line.id)  # type: ignore[attr-defined]
+        return (item.line.id != primary_line_id, rank, item.line.contract_id, item.line.id)
 
     return sorted(found, key=key)

@@ -20,8 +20,8 @@ async def grant(line: Line, grantee: User, level: AccessLevel, actor: Actor) -> 
     The holder already owns the line and the line's own user has their own level, so
     neither can be a delegate of it.
     """
-    holder_id = line.contract.holder_id  # type: ignore[attr-defined]
-    if grantee.id in (holder_id, line.user_id):  # type: ignore[attr-defined]
+    holder_id = line.contract.holder_id
+    if grantee.id in (holder_id, line.user_id):
         raise DomainError(ErrorCode.INVALID_INPUT, "grantee_has_access", field=["grantee"])
     async with in_transaction() as conn:
         # locking the line serialises every grant on it: no two active grants per person
@@ -61,22 +61,22 @@ async def revoke(grant_row: Grant, actor: Actor) -> Grant:
         )
         if not revoked:
             raise DomainError(ErrorCode.NOT_FOUND, field=["grantId"])
-        details = {"grantee": grant_row.grantee_id, "grant": grant_row.id}  # type: ignore[attr-defined]
-        await record(grant_row.line_id, actor, AuditAction.REVOKE, details, using_db=conn)  # type: ignore[attr-defined]
+        details = {"grantee": grant_row.grantee_id, "grant": grant_row.id}
+        await record(grant_row.line_id, actor, AuditAction.REVOKE, details, using_db=conn)
     grant_row.revoked_at = datetime.now(UTC)
     return grant_row
 
 
 async def set_user_level(line: Line, level: AccessLevel, actor: Actor) -> Line:
     """The holder sets what the line's own user (a child) may do."""
-    if line.user_id is None or line.user_id == line.contract.holder_id:  # type: ignore[attr-defined]
+    if line.user_id is None or line.user_id == line.contract.holder_id:
         raise DomainError(ErrorCode.INVALID_INPUT, "line_has_no_user", field=["msisdn"])
     if line.user_level != level:
         async with in_transaction() as conn:
             before = line.user_level
             line.user_level = level
             await line.save(using_db=conn, update_fields=["user_level"])
-            details = {"user": line.user_id, "from": before, "to": level}  # type: ignore[attr-defined]
+            details = {"user": line.user_id, "from": before, "to": level}
             await record(line.id, actor, AuditAction.USER_LEVEL_CHANGE, details, using_db=conn)
     return line
 

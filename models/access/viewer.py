@@ -32,6 +32,7 @@ async def grants_received(grantee_id: int) -> list[Grant]:
 
 async def primary_line_id(user_id: int) -> int | None:
     """The line the person chose to see first, if any."""
+    # a single-row flat values_list yields the bare value; tortoise 1.1 types it as a tuple
     return await PrimaryLine.get_or_none(user_id=user_id).values_list("line_id", flat=True)  # type: ignore[return-value]
 
 

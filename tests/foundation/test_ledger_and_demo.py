@@ -67,7 +67,7 @@ async def test_keys_belong_to_their_line_and_a_reused_key_is_refused(demo) -> No
     anna, boris = [await Line.get(msisdn=m) for m in ("9031234567", "9161112233")]
     mine = await post_entry(anna.id, 100_00, EntryKind.TOP_UP, idempotency_key="pay-1")
     theirs = await post_entry(boris.id, 500_00, EntryKind.TOP_UP, idempotency_key="pay-1")
-    assert (theirs.line_id, theirs.amount) == (boris.id, 500_00)  # type: ignore[attr-defined]
+    assert (theirs.line_id, theirs.amount) == (boris.id, 500_00)
     await boris.refresh_from_db()
     assert boris.balance == theirs.balance_after
     # the same key on the same line for another amount: a client bug, refused, no change
