@@ -17,7 +17,6 @@ from models.access import (
     RequestStatus,
 )
 from models.allowance import Allowance, AllowanceKind
-from models.balance import EntryKind, LedgerEntry, post_entry
 from models.contract import Contract, ContractKind
 from models.identity import (
     AuthMethod,
@@ -29,6 +28,7 @@ from models.identity import (
     TemporaryPassword,
     ThrottleLog,
 )
+from models.ledger import EntryKind, LedgerEntry, post_entry
 from models.line import DeviceKind, Line, LineStatus
 from models.person import User
 from models.service import ChargePeriod, LineService, Service, ServiceKind

@@ -39,7 +39,7 @@ class LineStatus(StrEnum):
 
 
 class Line(Model):
-    """A number on a contract. The balance is kept in step with the ledger (models.balance).
+    """A number on a contract. The balance is kept in step with the ledger (models.ledger).
 
     The user is the person whose own number it is when that is not the contract holder
     (a child); user_level is what the holder lets that person do.

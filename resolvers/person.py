@@ -1,14 +1,30 @@
-"""Fields of a person that need a lookup or are the account's own (FULL sessions only)."""
+"""The person behind a login: `viewer`, the fields of a person that need a lookup or are
+the account's own (FULL sessions only), and updateProfile, confirmEmail."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from auth.lookup import login_of
+from auth.person import confirm_email, pending_email, update_profile
 from auth.policy import AccountData
-from auth.profile import pending_email
-from models import User
-from resolvers.guard import sees_account_of
+from models import Session, User
+from resolvers.guard import require_session, sees_account_of
+
+
+@dataclass(frozen=True)
+class ViewerData:
+    user: User
+    session: Session
+
+
+async def resolve_viewer(info: Any) -> ViewerData | None:
+    """None without a token; a bad or revoked token is an error the client must act on."""
+    if await info.context.current_session() is None:
+        return None
+    session = await require_session(info)
+    return ViewerData(user=session.user, session=session)  # type: ignore[attr-defined]
 
 
 async def resolve_login(user: User) -> str:
@@ -25,3 +41,22 @@ async def resolve_pending_email(info: Any, user: User) -> str | None:
         if await sees_account_of(info, user.id, AccountData.EMAIL)
         else None
     )
+
+
+async def resolve_update_profile(
+    info: Any, *, alias: str | None, name: str | None, email: str | None
+) -> User:
+    session = await require_session(info, changes=AccountData.PROFILE)
+    return await update_profile(
+        session.user,
+        info.context.services,
+        alias=alias,
+        name=name,
+        email=email,  # type: ignore[attr-defined]
+        language=info.context.language,
+    )
+
+
+async def resolve_confirm_email(info: Any, code: str) -> User:
+    session = await require_session(info, changes=AccountData.EMAIL)
+    return await confirm_email(session.user, code)  # type: ignore[attr-defined]

@@ -18,16 +18,18 @@ from schema.identity.social import SocialMutations, SocialQueries
 from schema.limits import NoNulInStrings, QueryLimitsExtension
 from schema.line import LineMutations
 from schema.node import NodeQueries
+from schema.person.mutations import PersonMutations
+from schema.person.viewer import ViewerQueries
 from schema.scalars import SCALAR_MAP
 from schema.service import ServiceQueries
 from schema.tariff import TariffQueries
-from schema.viewer import ViewerQueries
 
 Query = merge_types(
     "Query", (ViewerQueries, NodeQueries, TariffQueries, ServiceQueries, SocialQueries)
 )
 Mutation = merge_types(
-    "Mutation", (IdentityMutations, SocialMutations, AccessMutations, LineMutations)
+    "Mutation",
+    (IdentityMutations, PersonMutations, SocialMutations, AccessMutations, LineMutations),
 )
 
 

@@ -19,10 +19,10 @@ from resolvers.pagination import PageArgs
 from schema.access.permissions import line_field, line_mutation
 from schema.access.types import AuditEntry, Capability, LineGrant, LineRelation
 from schema.allowance import Allowance
-from schema.balance import LedgerEntry
 from schema.contract import Contract
 from schema.identity.mutations import MobileNetworkAccess
 from schema.identity.types import AccessLevel
+from schema.ledger import LedgerEntry
 from schema.mutation import run_payload
 from schema.pagination import Connection
 from schema.scalars import Decimal, Money, UserError

@@ -2,7 +2,7 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 from models.access import AccessLevel, MobileNetworkAccess
 from models.allowance import AllowanceKind
-from models.balance import EntryKind
+from models.ledger import EntryKind
 from models.contract import ContractKind
 from models.line import DeviceKind, LineStatus
 from models.service import ChargePeriod, ServiceKind
@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
                 ('mobile_network_access', fields.CharEnumField(default=MobileNetworkAccess.LIMITED, description='FULL: FULL\nLIMITED: LIMITED\nDISABLED: DISABLED', enum_type=MobileNetworkAccess, max_length=8)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'line', 'app': 'linehub', 'pk_attr': 'id', 'table_description': 'A number on a contract. The balance is kept in step with the ledger (models.balance).'},
+            options={'table': 'line', 'app': 'linehub', 'pk_attr': 'id', 'table_description': 'A number on a contract. The balance is kept in step with the ledger (models.ledger).'},
             bases=['Model'],
         ),
         ops.CreateModel(

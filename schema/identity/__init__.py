@@ -1,4 +1,4 @@
-"""Identity in GraphQL: sessions, logins, passwords, profile."""
+"""Identity in GraphQL: sessions, logins, passwords."""
 
 from schema.identity.mutations import IdentityMutations
 from schema.identity.types import AuthMethod, Session

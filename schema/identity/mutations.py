@@ -11,11 +11,9 @@ from strawberry.types import Info
 from models.access import MobileNetworkAccess as MobileNetworkAccessEnum
 from resolvers.identity import login as login_resolvers
 from resolvers.identity import password as password_resolvers
-from resolvers.identity import profile as profile_resolvers
 from resolvers.identity import sessions as session_resolvers
 from schema.identity.types import LoginPayload, Session
 from schema.mutation import run_payload
-from schema.person import User
 from schema.scalars import UserError
 
 MobileNetworkAccess = strawberry.enum(
@@ -62,20 +60,6 @@ class ChangePasswordInput:
     new_password_repeat: str = strawberry.field(description="The same again.")
 
 
-@strawberry.input
-class UpdateProfileInput:
-    alias: str | None = strawberry.field(default=None, description="3–32 characters, a login.")
-    name: str | None = strawberry.field(default=None, description="Display name.")
-    email: str | None = strawberry.field(
-        default=None, description="Recovery e-mail; counts once confirmed with the mailed code."
-    )
-
-
-@strawberry.input
-class ConfirmEmailInput:
-    code: str = strawberry.field(description="The code from the confirmation e-mail.")
-
-
 @strawberry.type
 class RequestPasswordPayload:
     errors: list[UserError] = strawberry.field(description="The same whether the login exists.")
@@ -101,18 +85,6 @@ class SetPasswordPayload:
 @strawberry.type
 class ChangePasswordPayload:
     session: Session | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class UpdateProfilePayload:
-    user: User | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class ConfirmEmailPayload:
-    user: User | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
@@ -182,15 +154,3 @@ class IdentityMutations:
             info, input.old_password, input.new_password, input.new_password_repeat
         )
         return await run_payload(info, ChangePasswordPayload, work, "session")
-
-    @strawberry.mutation(description="Set alias, display name or recovery e-mail.")
-    async def update_profile(self, info: Info, input: UpdateProfileInput) -> UpdateProfilePayload:
-        work = profile_resolvers.resolve_update_profile(
-            info, alias=input.alias, name=input.name, email=input.email
-        )
-        return await run_payload(info, UpdateProfilePayload, work, "user")
-
-    @strawberry.mutation(description="Confirm the recovery e-mail with the mailed code.")
-    async def confirm_email(self, info: Info, input: ConfirmEmailInput) -> ConfirmEmailPayload:
-        work = profile_resolvers.resolve_confirm_email(info, input.code)
-        return await run_payload(info, ConfirmEmailPayload, work, "user")

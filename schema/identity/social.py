@@ -21,7 +21,7 @@ from resolvers.identity import social as resolvers
 from resolvers.identity.social import ProviderInfo
 from schema.identity.types import LoginPayload
 from schema.mutation import run_payload
-from schema.person import User
+from schema.person.types import User
 from schema.scalars import UserError
 
 if TYPE_CHECKING:

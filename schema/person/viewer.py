@@ -11,13 +11,13 @@ from resolvers.access.lines import line_by_number, visible_lines
 from resolvers.access.requests import pending_requests_for_owner
 from resolvers.identity.sessions import resolve_sessions
 from resolvers.pagination import PageArgs
-from resolvers.viewer import resolve_viewer
+from resolvers.person import resolve_viewer
 from schema.access.types import AccessRequest, LineGrant
 from schema.contract import Contract
 from schema.identity.types import Session
 from schema.line import Line, LineFilter
 from schema.pagination import Connection
-from schema.person import User
+from schema.person.types import User
 
 
 @strawberry.type(description="The logged-in person's view of linehub.")
