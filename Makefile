@@ -47,6 +47,8 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	# the import contract of API.md section 1 (also a test)
+	$(BIN)/python -m tests.layering
 
 format: install
 	$(BIN)/ruff format .
