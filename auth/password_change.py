@@ -29,7 +29,7 @@ async def set_password(session: Session, password: str, repeat: str, svc: AuthSe
     """The first permanent password, right after a temporary-password login."""
     if not session.must_set_password:
         raise DomainError(ErrorCode.FORBIDDEN, "use_change_password")
-    user = session.user  # type: ignore[attr-defined]
+    user = session.user
     check_password_policy(password, repeat, await user_inputs(user))
     password_hash = await svc.hasher.hash(password)
     async with in_transaction():
@@ -49,7 +49,7 @@ async def set_password(session: Session, password: str, repeat: str, svc: AuthSe
 async def change_password(
     session: Session, old: str, new: str, repeat: str, svc: AuthServices
 ) -> Session:
-    user = session.user  # type: ignore[attr-defined]
+    user = session.user
     credential, _ = await Credential.get_or_create(user=user)
     current = None if credential.permanent_disabled else credential.password_hash
     if not await svc.hasher.verify(current, old[:1024]):

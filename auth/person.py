@@ -125,16 +125,16 @@ async def confirm_email(user: User, code: str) -> User:
         user_id=user.id, confirmed_at__isnull=True, expires_at__gt=datetime.now(UTC)
     ).first()
     # the try is spent before the comparison, atomically, so parallel guesses share it
-    spent = pending is not None and await EmailConfirmation.filter(
-        id=pending.id, attempts__lt=CODE_TRIES
-    ).update(attempts=F("attempts") + 1)
-    if not spent or not secrets.compare_digest(
-        pending.code_hash,  # type: ignore[union-attr]
-        _code_hash(user.id, code.strip()),
+    if (
+        pending is None
+        or not await EmailConfirmation.filter(id=pending.id, attempts__lt=CODE_TRIES).update(
+            attempts=F("attempts") + 1
+        )
+        or not secrets.compare_digest(pending.code_hash, _code_hash(user.id, code.strip()))
     ):
         raise DomainError(ErrorCode.INVALID_INPUT, "invalid_code", field=["code"])
-    pending.confirmed_at = datetime.now(UTC)  # type: ignore[union-attr]
-    await pending.save(update_fields=["confirmed_at"])  # type: ignore[union-attr]
-    user.email = pending.email  # type: ignore[union-attr]
+    pending.confirmed_at = datetime.now(UTC)
+    await pending.save(update_fields=["confirmed_at"])
+    user.email = pending.email
     await user.save(update_fields=["email"])
     return user

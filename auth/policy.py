@@ -148,4 +148,4 @@ def sees_request_number(line: Line | None, viewer_id: int) -> bool:
     """Whether the viewer is shown the number an access request names: only the holder,
     who must answer it. The asker typed it themselves, and showing it back would tell a
     real request from a decoy."""
-    return line is not None and line.contract.holder_id == viewer_id  # type: ignore[attr-defined]
+    return line is not None and line.contract.holder_id == viewer_id

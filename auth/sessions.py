@@ -101,7 +101,7 @@ async def rotate(refresh_token: str, tokens: AccessTokens) -> IssuedSession:
     if not spent:
         await revoke(session, "refresh_reuse")
         raise DomainError(ErrorCode.SESSION_REVOKED)
-    return IssuedSession(session, tokens.issue(session.id, session.user_id), token)  # type: ignore[attr-defined]
+    return IssuedSession(session, tokens.issue(session.id, session.user_id), token)
 
 
 # adding a way to log in (a provider account) needs a login this recent: a stolen session
@@ -137,7 +137,7 @@ async def authenticate(access_token: str, tokens: AccessTokens) -> Session:
     except TokenError:
         raise DomainError(ErrorCode.UNAUTHENTICATED) from None
     session = await Session.get_or_none(id=claims.session_id).select_related("user")
-    if session is None or session.user_id != claims.user_id:  # type: ignore[attr-defined]
+    if session is None or session.user_id != claims.user_id:
         raise DomainError(ErrorCode.UNAUTHENTICATED)
     if session.revoked_at is not None:
         raise DomainError(ErrorCode.SESSION_REVOKED)

@@ -136,7 +136,7 @@ async def consume(temporary: TemporaryPassword) -> bool:
     ).update(used_at=now)
     if spent:
         await TemporaryPassword.filter(
-            user_id=temporary.user_id,  # type: ignore[attr-defined]
+            user_id=temporary.user_id,
             used_at__isnull=True,
             voided_at__isnull=True,
         ).update(voided_at=now)

@@ -242,10 +242,14 @@ class SocialLogin:
                 # an account is opened with a number, never by a social login
                 detail = f"not bound: {account.issuer} {account.subject}"
                 raise _Refusal(CallbackError.NOT_BOUND, detail)
-            user_id = bound.user_id  # type: ignore[attr-defined]
+            user_id = bound.user_id
         else:
-            user_id = attempt.user_id  # type: ignore[attr-defined]
-            if bound is not None and bound.user_id != user_id:  # type: ignore[attr-defined]
+            # start() opens a binding attempt for the signed-in person only; one without
+            # them is a bug, answered INTERNAL like any other failure below
+            if attempt.user_id is None:
+                raise RuntimeError(f"binding attempt {attempt.id} names no person")
+            user_id = attempt.user_id
+            if bound is not None and bound.user_id != user_id:
                 detail = f"bound to another person: {account.issuer} {account.subject}"
                 raise _Refusal(CallbackError.IDENTITY_IN_USE, detail)
         code = secrets.token_urlsafe(32)
@@ -279,7 +283,7 @@ class SocialLogin:
             raise invalid
         if row.purpose == SocialPurpose.BIND:
             session = await current_session()
-            if session.user_id != row.user_id:  # type: ignore[attr-defined]
+            if session.user_id != row.user_id:
                 await spend_code(row)  # someone else's code: burn it, tell nothing
                 raise invalid
             if not may_use_account(session.access_cap, AccountData.PROVIDER_ACCOUNTS):
@@ -287,7 +291,7 @@ class SocialLogin:
             if not await spend_code(row):
                 raise invalid
             identity = await bind_identity(
-                row.user_id,  # type: ignore[attr-defined]
+                row.user_id,
                 row.provider,
                 row.issuer,
                 row.subject,
@@ -297,9 +301,9 @@ class SocialLogin:
         if not await spend_code(row):
             raise invalid
         bound = await bound_identity(row.issuer, row.subject)
-        if bound is None or bound.user_id != row.user_id:  # type: ignore[attr-defined]
+        if bound is None or bound.user_id != row.user_id:
             raise DomainError(ErrorCode.NOT_BOUND)  # unbound since the callback
-        user = await User.get(id=row.user_id)  # type: ignore[attr-defined]
+        user = await User.get(id=row.user_id)
         issued = await open_session(user, AuthMethod.SOCIAL, client, tokens)
         return Completed(session=issued.session, issued=issued)
 

@@ -43,6 +43,7 @@ def _http_errors() -> tuple[type[Exception], ...]:
     """Network and HTTP status errors of whichever client authlib drives (httpx2 or httpx)."""
     errors: list[type[Exception]] = [httpx.HTTPError]
     try:
+        # optional and not installed here, so mypy has no module to read
         import httpx2  # type: ignore[import-not-found]
 
         errors.append(httpx2.HTTPError)

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
@@ -50,12 +51,12 @@ async def ask(requester: User, line: Line | None, level: AccessLevel) -> Asked:
     - Consent by SMS code needs a person whose own number it is; a tablet's or a modem's
       SIM consents to nothing, so such requests wait for the owner's answer.
     """
-    if line is not None and requester.id in (line.contract.holder_id, line.user_id):  # type: ignore[attr-defined]
+    if line is not None and requester.id in (line.contract.holder_id, line.user_id):
         raise DomainError(ErrorCode.INVALID_INPUT, "already_has_access", field=["msisdn"])
-    real = line is not None and line.contract.holder.access_requests_allowed  # type: ignore[attr-defined]
+    real = line is not None and line.contract.holder.access_requests_allowed
     code = f"{secrets.randbelow(10**6):06d}"
     salt = secrets.token_hex(8)
-    by_sms = real and line is not None and line.user_id is not None  # type: ignore[attr-defined]
+    by_sms = real and line is not None and line.user_id is not None
     request = await AccessRequest.create(
         requester=requester,
         line=line if real else None,
@@ -112,35 +113,41 @@ async def confirm(request_id: int, requester_id: int, code: str, actor: Actor) -
         attempts__lt=CODE_TRIES,
         expires_at__gt=datetime.now(UTC),
     ).update(attempts=F("attempts") + 1)
-    if not spent or request.line_id is None or not _code_matches(request.code_hash, code):  # type: ignore[attr-defined]
+    if not spent or request.line_id is None or not _code_matches(request.code_hash, code):
         raise DomainError(ErrorCode.INVALID_INPUT, "invalid_code", field=["code"])
-    return await _decide(request, RequestStatus.CONFIRMED, actor)
+    return await _decide(request, request.line_id, RequestStatus.CONFIRMED, actor)
 
 
 async def respond(request: AccessRequest, approve: bool, actor: Actor) -> Grant | None:
-    """The owner answers a pending request in their own account."""
+    """The owner answers a pending request in their own account.
+
+    A decoy has no line and so no owner: there is nothing to answer.
+    """
     answerable_until = request.created_at + OWNER_ANSWER_TTL
-    if request.status is not RequestStatus.PENDING or answerable_until <= datetime.now(UTC):
+    if (
+        request.line_id is None
+        or request.status is not RequestStatus.PENDING
+        or answerable_until <= datetime.now(UTC)
+    ):
         raise DomainError(ErrorCode.NOT_FOUND, field=["requestId"])
+    line_id = request.line_id
     if approve:
-        return await _decide(request, RequestStatus.APPROVED, actor)
+        return await _decide(request, line_id, RequestStatus.APPROVED, actor)
     async with in_transaction() as conn:
         decided = await _mark(request, RequestStatus.REJECTED, conn)
         if decided:
-            details = {"request": request.id, "requester": request.requester_id}  # type: ignore[attr-defined]
-            await record(
-                request.line_id, actor, AuditAction.REQUEST_REJECTED, details, using_db=conn
-            )  # type: ignore[attr-defined]
+            details = {"request": request.id, "requester": request.requester_id}
+            await record(line_id, actor, AuditAction.REQUEST_REJECTED, details, using_db=conn)
     if not decided:
         raise DomainError(ErrorCode.NOT_FOUND, field=["requestId"])
     return None
 
 
-async def _mark(request: AccessRequest, status: RequestStatus, conn: object) -> bool:
+async def _mark(request: AccessRequest, status: RequestStatus, conn: BaseDBAsyncClient) -> bool:
     # only one decision wins, even if the owner approves while the code is entered
     return bool(
         await AccessRequest.filter(id=request.id, status=RequestStatus.PENDING)
-        .using_db(conn)  # type: ignore[arg-type]
+        .using_db(conn)
         .update(status=status, decided_at=datetime.now(UTC))
     )
 
@@ -152,7 +159,10 @@ def _consent_level(request: AccessRequest, line: Line) -> AccessLevel:
     return AccessLevel.LIMITED
 
 
-async def _decide(request: AccessRequest, status: RequestStatus, actor: Actor) -> Grant:
+async def _decide(
+    request: AccessRequest, line_id: int, status: RequestStatus, actor: Actor
+) -> Grant:
+    # `line_id` is the request's, checked by the caller: a decoy (no line) is never decided
     action = (
         AuditAction.REQUEST_CONFIRMED
         if status is RequestStatus.CONFIRMED
@@ -160,18 +170,13 @@ async def _decide(request: AccessRequest, status: RequestStatus, actor: Actor) -
     )
     async with in_transaction() as conn:
         # locking the line serialises every grant on it: no two active grants per person
-        line = (
-            await Line.filter(id=request.line_id)  # type: ignore[attr-defined]
-            .using_db(conn)
-            .select_for_update()
-            .get()
-        )
+        line = await Line.filter(id=line_id).using_db(conn).select_for_update().get()
         holder_id, requests_allowed = (
-            await Contract.filter(id=line.contract_id)  # type: ignore[attr-defined]
+            await Contract.filter(id=line.contract_id)
             .using_db(conn)
             .values_list("holder_id", "holder__access_requests_allowed")
         )[0]
-        if request.requester_id in (holder_id, line.user_id):  # type: ignore[attr-defined]
+        if request.requester_id in (holder_id, line.user_id):
             raise DomainError(ErrorCode.INVALID_INPUT, "already_has_access", field=["requestId"])
         by_code = status is RequestStatus.CONFIRMED
         # a code sent before the owner forbade requests consents to nothing any more, and
@@ -183,8 +188,8 @@ async def _decide(request: AccessRequest, status: RequestStatus, actor: Actor) -
         level = request.level if status is RequestStatus.APPROVED else _consent_level(request, line)
         existing = (
             await Grant.filter(
-                line_id=request.line_id,  # type: ignore[attr-defined]
-                grantee_id=request.requester_id,  # type: ignore[attr-defined]
+                line_id=line_id,
+                grantee_id=request.requester_id,
                 revoked_at__isnull=True,
             )
             .using_db(conn)
@@ -196,17 +201,17 @@ async def _decide(request: AccessRequest, status: RequestStatus, actor: Actor) -
             created = existing
         else:
             created = await Grant.create(
-                line_id=request.line_id,  # type: ignore[attr-defined]
-                grantee_id=request.requester_id,  # type: ignore[attr-defined]
+                line_id=line_id,
+                grantee_id=request.requester_id,
                 level=level,
                 granted_by_id=actor.user_id if status is RequestStatus.APPROVED else None,
                 using_db=conn,
             )
         details = {
             "request": request.id,
-            "grantee": request.requester_id,  # type: ignore[attr-defined]
+            "grantee": request.requester_id,
             "level": level,
             "grant": created.id,
         }
-        await record(request.line_id, actor, action, details, using_db=conn)  # type: ignore[attr-defined]
+        await record(line_id, actor, action, details, using_db=conn)
     return created

@@ -60,8 +60,10 @@ async def grow_family(to: int) -> None:
     contract = await Contract.get(number="100000001")
     tariff = await Tariff.get(code="kids")
     services = await Service.filter(code__in=["caller-id", "horoscope"])
-    resets_at = (await Allowance.first()).resets_at
-    have = await Line.filter(contract__holder_id=contract.holder_id).count()  # type: ignore[attr-defined]
+    allowance = await Allowance.first()
+    assert allowance is not None
+    resets_at = allowance.resets_at
+    have = await Line.filter(contract__holder_id=contract.holder_id).count()
     boris = await User.get(name="Борис Петров")
     for n in range(to - have):
         line = await Line.create(
@@ -75,7 +77,7 @@ async def grow_family(to: int) -> None:
         await post_entry(line.id, -10_00, EntryKind.CHARGE)
         # Boris is outside the family: the family's lists stay as they are, his grows
         await Grant.create(line=line, grantee=boris, level=AccessLevel.LIMITED)
-        await record(line.id, Actor(contract.holder_id), AuditAction.GRANT)  # type: ignore[attr-defined]
+        await record(line.id, Actor(contract.holder_id), AuditAction.GRANT)
         for service in services:
             await LineService.create(line=line, service=service, price=service.price)
         for kind in AllowanceKind:
@@ -94,7 +96,7 @@ async def dashboard_statements(
     return counter.count
 
 
-def owner_gql(make_gql, settings: Settings) -> GQL:  # type: ignore[no-untyped-def]
+def owner_gql(make_gql, settings: Settings) -> GQL:
     # 50 lines with three nested lists each cost more than the default 1 000: the limit
     # is not what this test is about
     limits = replace(settings.limits, max_cost=10_000)

@@ -103,6 +103,7 @@ async def test_every_demo_line_has_services_a_paid_subscription_and_allowances(d
 async def test_float_amounts_are_refused(demo) -> None:
     line = await Line.get(msisdn="9031234568")
     with pytest.raises(TypeError):
+        # a float on purpose: the annotation forbids it, and so must the code at run time
         await post_entry(line.id, 1.5, EntryKind.TOP_UP)  # type: ignore[arg-type]
 
 

@@ -171,7 +171,14 @@ def test_every_error_code_has_russian_and_english(code: ErrorCode) -> None:
 
 def test_translation_never_shows_a_raw_key_or_placeholder() -> None:
     keys, _, _ = message_keys()
-    figures = {"max": 5, "min": 1, "count": 2, "depth": 3, "cost": 9, "max_bytes": 10}
+    figures: dict[str, object] = {
+        "max": 5,
+        "min": 1,
+        "count": 2,
+        "depth": 3,
+        "cost": 9,
+        "max_bytes": 10,
+    }
     figures |= {"retry_after": 7, "request_id": "r1", "locked_until": "12:00"}
     figures |= {"detail": "x", "feedback": [], "name": "n"}
     figures |= {"password": "Ab3dEf7h", "code": "123456", "msisdn": "9031234567", "link": "u"}

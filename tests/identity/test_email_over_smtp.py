@@ -55,7 +55,9 @@ async def test_the_confirmation_code_arrives_over_smtp(
     ((recipients, message),) = inbox.messages
     assert recipients == ["anna@example.org"]
     assert "Confirm your e-mail" in message["Subject"]
-    code = re.search(r"Confirmation code: (\d{6})", message.get_content()).group(1)
+    match = re.search(r"Confirmation code: (\d{6})", message.get_content())
+    assert match is not None, message.get_content()
+    code = match.group(1)
     confirmed = await gql(CONFIRM, {"c": code}, token=token)
     assert confirmed["data"]["confirmEmail"] == {
         "user": {"email": "anna@example.org"},
@@ -74,7 +76,9 @@ async def test_a_russian_confirmation_survives_smtp_encoding(
     assert answer["data"]["updateProfile"]["errors"] == []
     ((_, message),) = inbox.messages
     assert message["Subject"] == translate("email_confirmation_subject", "ru")
-    code = re.search(r"Код подтверждения: (\d{6})", message.get_content()).group(1)
+    match = re.search(r"Код подтверждения: (\d{6})", message.get_content())
+    assert match is not None, message.get_content()
+    code = match.group(1)
     confirmed = await gql(CONFIRM, {"c": code}, token=token)
     assert confirmed["data"]["confirmEmail"]["errors"] == []
 

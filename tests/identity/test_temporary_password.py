@@ -220,12 +220,13 @@ async def test_a_holders_password_never_goes_to_a_phone_someone_else_uses(
     child = await User.create(name="Ребёнок")
     contract = await Contract.create(number="100000099", kind="MOBILE", holder=parent)
     tariff = await Tariff.get(code="kids")
-    phone = dict(contract=contract, device_kind="PHONE", tariff=tariff)
-    await Line.create(msisdn="9035550001", user=child, **phone)
+    await Line.create(
+        msisdn="9035550001", user=child, contract=contract, device_kind="PHONE", tariff=tariff
+    )
     assert await request(gql, "parentx") == {"errors": []}
     assert sms_to(settings, "9035550001") == []
     # a phone on the contract that nobody else uses is the holder's own: it gets it
-    await Line.create(msisdn="9035550002", **phone)
+    await Line.create(msisdn="9035550002", contract=contract, device_kind="PHONE", tariff=tariff)
     assert await request(gql, "parentx") == {"errors": []}
     assert len(sms_to(settings, "9035550002")) == 1
     assert sms_to(settings, "9035550001") == []

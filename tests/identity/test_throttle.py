@@ -36,7 +36,9 @@ async def ask(gql: GQL, who: str = ANNA) -> list[dict]:
 def wait_named(errors: list[dict]) -> int:
     (error,) = errors
     assert error["code"] == "RATE_LIMITED"
-    return int(re.search(r"in (\d+) seconds", error["message"]).group(1))
+    match = re.search(r"in (\d+) seconds", error["message"])
+    assert match is not None, error
+    return int(match.group(1))
 
 
 async def test_the_limit_holds_across_the_turn_of_the_hour(throttled: GQL, settings) -> None:
@@ -161,7 +163,7 @@ async def test_the_sweep_never_waits_for_a_row_another_request_holds(database_ur
     await asyncio.sleep(0.3)
     await holder.execute("COMMIT")
     await holder.close()
-    assert await asyncio.gather(both, sweeping) == [None, None]
+    assert list(await asyncio.gather(both, sweeping)) == [None, None]
 
 
 async def test_an_ipv6_client_counts_by_its_slash_64(make_gql, settings, demo) -> None:
