@@ -85,14 +85,14 @@ def _decode(cursor: str, tag: str, size: int, field: str) -> list[Any]:
     return data["k"]
 
 
-def _int(value: Any, field: str) -> int:
+def _int(value: object, field: str) -> int:
     # JSON gives int for "12" only: "+1", "1_0", "٣", "1e2", true are refused here or above
     if type(value) is not int or not -MAX_INT <= value <= MAX_INT:
         raise _invalid(field)
     return value
 
 
-def _datetime(value: Any, field: str) -> datetime:
+def _datetime(value: object, field: str) -> datetime:
     if not isinstance(value, str) or len(value) > 40:
         raise _invalid(field)
     try:
