@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from tortoise.expressions import Q
 
@@ -29,10 +30,13 @@ def range_q(column: str, low: int | None, high: int | None, field: list[str]) ->
         if bound is not None and bound < 0:
             raise DomainError(ErrorCode.INVALID_INPUT, "negative_price", field=[*field[:-1], name])
     query = Q()
+    # annotated as Q takes lookups (`**kwargs: Any`), or mypy matches them to `join_type: str`
     if low is not None:
-        query &= Q(**{f"{column}__gte": low})
+        at_least: dict[str, Any] = {f"{column}__gte": low}
+        query &= Q(**at_least)
     if high is not None:
-        query &= Q(**{f"{column}__lte": high})
+        at_most: dict[str, Any] = {f"{column}__lte": high}
+        query &= Q(**at_most)
     return query
 
 

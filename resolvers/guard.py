@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from auth.policy import AccountData, may_use_account
 from models import Session
 from models.errors import DomainError, ErrorCode
 
+if TYPE_CHECKING:
+    from strawberry.types import Info
+
+    from resolvers.context import Context
+
 
 async def require_session(
-    info: Any, *, password_change: bool = False, changes: AccountData | None = None
+    info: Info[Context, None], *, password_change: bool = False, changes: AccountData | None = None
 ) -> Session:
     """The live session of this request, or UNAUTHENTICATED.
 
@@ -30,19 +35,19 @@ async def require_session(
     return session
 
 
-async def sees_account(info: Any, data: AccountData) -> bool:
+async def sees_account(info: Info[Context, None], data: AccountData) -> bool:
     """Whether this request's session may see account-wide `data` (lists answer [] if not)."""
     session = await require_session(info)
     return may_use_account(session.access_cap, data)
 
 
-async def sees_account_of(info: Any, user_id: int, data: AccountData) -> bool:
+async def sees_account_of(info: Info[Context, None], user_id: int, data: AccountData) -> bool:
     """Whether this request may read a person's account-wide `data` (e-mail, bound
     provider accounts): only that person's own session, and only one the policy allows."""
     session = await info.context.current_session()
     return (
         session is not None
         and not session.must_set_password
-        and session.user_id == user_id  # type: ignore[attr-defined]
+        and session.user_id == user_id
         and may_use_account(session.access_cap, data)
     )

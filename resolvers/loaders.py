@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
 from pypika_tortoise import Order
@@ -36,14 +36,17 @@ from resolvers.pagination import Keyset, Page
 LEDGER_ORDER = Keyset("transactions", (("created_at", datetime), ("id", int)), descending=True)
 AUDIT_ORDER = Keyset("auditLog", (("created_at", datetime), ("id", int)), descending=True)
 
+K = TypeVar("K")
+M = TypeVar("M", bound=Model)
 
-def _in_key_order(keys: Iterable[Any], rows: Iterable[Any], attr: str = "id") -> list[Any]:
+
+def _in_key_order(keys: Iterable[K], rows: Iterable[M], attr: str = "id") -> list[M | None]:
     by_key = {getattr(row, attr): row for row in rows}
     return [by_key.get(key) for key in keys]
 
 
-def _grouped(keys: Iterable[Any], rows: Iterable[Any], attr: str) -> list[list[Any]]:
-    groups: dict[Any, list[Any]] = defaultdict(list)
+def _grouped(keys: Iterable[K], rows: Iterable[M], attr: str) -> list[list[M]]:
+    groups: dict[K, list[M]] = defaultdict(list)
     for row in rows:
         groups[getattr(row, attr)].append(row)
     return [groups.get(key, []) for key in keys]
@@ -111,7 +114,7 @@ class CountByLineIdLoader(DataLoader[int, int]):
         return [counts.get(key, 0) for key in keys]
 
 
-class FirstPageByLineIdLoader(DataLoader[tuple[int, int], Page[Any]]):
+class FirstPageByLineIdLoader(DataLoader[tuple[int, int], Page[M]], Generic[M]):
     """The first page (no cursor) of a line's history, keyed by (line id, page size).
 
     All lines asking for the same size share one query: rows are ranked per line with
@@ -120,23 +123,24 @@ class FirstPageByLineIdLoader(DataLoader[tuple[int, int], Page[Any]]):
     so the dialect (SQLite, PostgreSQL) and the parameters are theirs.
     """
 
-    def __init__(self, model: type[Model], keyset: Keyset, counts: CountByLineIdLoader) -> None:
+    def __init__(self, model: type[M], keyset: Keyset, counts: CountByLineIdLoader) -> None:
         super().__init__()
         self.model = model
         self.keyset = keyset
         self.counts = counts
 
-    async def batch_load_fn(self, keys: list[tuple[int, int]]) -> list[Page[Any]]:
+    async def batch_load_fn(self, keys: list[tuple[int, int]]) -> list[Page[M]]:
         lines_by_size: dict[int, set[int]] = defaultdict(set)
         for line_id, size in keys:
             lines_by_size[size].add(line_id)
-        rows: dict[tuple[int, int], list[Any]] = defaultdict(list)
+        rows: dict[tuple[int, int], list[M]] = defaultdict(list)
         for size, line_ids in lines_by_size.items():
             for row in await self._first_rows(sorted(line_ids), size + 1):
                 rows[(row.line_id, size)].append(row)
         return [self._page(key, rows.get(key, [])) for key in keys]
 
     async def _first_rows(self, line_ids: list[int], limit: int) -> list[Any]:
+        # rows of `model`, typed Any as tortoise's executor returns them: read `line_id`
         meta = self.model._meta
         table = meta.basetable
         order = Order.desc if self.keyset.descending else Order.asc
@@ -158,7 +162,7 @@ class FirstPageByLineIdLoader(DataLoader[tuple[int, int], Page[Any]]):
             *query.get_parameterized_sql(), custom_fields=["row_rank"]
         )
 
-    def _page(self, key: tuple[int, int], rows: list[Any]) -> Page[Any]:
+    def _page(self, key: tuple[int, int], rows: list[M]) -> Page[M]:
         line_id, size = key
         items = rows[:size]
         return Page(

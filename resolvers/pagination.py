@@ -17,12 +17,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import operator
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from tortoise.expressions import Q
+from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from models.errors import DomainError, ErrorCode
@@ -38,6 +40,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 CURSOR_VERSION = 1
@@ -82,14 +85,14 @@ def _decode(cursor: str, tag: str, size: int, field: str) -> list[Any]:
     return data["k"]
 
 
-def _int(value: Any, field: str) -> int:
+def _int(value: object, field: str) -> int:
     # JSON gives int for "12" only: "+1", "1_0", "٣", "1e2", true are refused here or above
     if type(value) is not int or not -MAX_INT <= value <= MAX_INT:
         raise _invalid(field)
     return value
 
 
-def _datetime(value: Any, field: str) -> datetime:
+def _datetime(value: object, field: str) -> datetime:
     if not isinstance(value, str) or len(value) > 40:
         raise _invalid(field)
     try:
@@ -132,13 +135,13 @@ class Keyset:
         minus = "-" if self.descending != reverse else ""
         return [minus + name for name in self.names]
 
-    def key_of(self, row: Any) -> tuple[Any, ...]:
+    def key_of(self, row: object) -> tuple[Any, ...]:
         return tuple(
             _iso(value) if isinstance(value, datetime) else value
             for value in (getattr(row, name) for name in self.names)
         )
 
-    def cursor(self, row: Any) -> str:
+    def cursor(self, row: object) -> str:
         return _encode(self.tag, self.key_of(row))
 
     def decode(self, cursor: str, field: str) -> tuple[SortValue, ...]:
@@ -158,9 +161,14 @@ class Keyset:
         when `inclusive`: (a > x) OR (a = x AND b > y), per lexicographic order."""
         op = "gt" if forward != self.descending else "lt"
         *head, (last_name, _) = self.fields
-        q = Q(**{f"{last_name}__{op}{'e' if inclusive else ''}": key[-1]})
+        # Q types its lookups `**kwargs: Any` beside `join_type: str`: a dict of SortValue
+        # would be matched against join_type too, so the lookups are annotated as Q takes them
+        last: dict[str, Any] = {f"{last_name}__{op}{'e' if inclusive else ''}": key[-1]}
+        q = Q(**last)
         for (name, _), value in reversed(list(zip(head, key, strict=False))):
-            q = Q(**{f"{name}__{op}": value}) | (Q(**{name: value}) & q)
+            past: dict[str, Any] = {f"{name}__{op}": value}
+            same: dict[str, Any] = {name: value}
+            q = Q(**past) | (Q(**same) & q)
         return q
 
 
@@ -214,17 +222,17 @@ class Page(Generic[T]):
         return self.cursors[index]
 
 
-def _fits_columns(model: Any, keyset: Keyset, key: Sequence[SortValue], field: str) -> None:
+def _fits_columns(model: type[Model], keyset: Keyset, key: Sequence[SortValue], field: str) -> None:
     """A forged key outside its column's range (an id past INT4) is refused here: sent to
     PostgreSQL it would fail as a driver error, not match nothing."""
     for (name, kind), value in zip(keyset.fields, key, strict=True):
         if kind is int:
             limits = model._meta.fields_map[name].constraints
-            if not limits.get("ge", -MAX_INT) <= value <= limits.get("le", MAX_INT):  # type: ignore[operator]
+            if not limits.get("ge", -MAX_INT) <= value <= limits.get("le", MAX_INT):
                 raise _invalid(field)
 
 
-async def paginate(queryset: QuerySet[Any], keyset: Keyset, args: PageArgs) -> Page[Any]:
+async def paginate(queryset: QuerySet[M], keyset: Keyset, args: PageArgs) -> Page[M]:
     """A page of `queryset` in `keyset` order: one SELECT, and one EXISTS more only when
     a cursor's own row has since been deleted (to tell whether anything lies beyond it).
 
@@ -284,7 +292,7 @@ def paginate_list(
     items: Sequence[T],
     args: PageArgs,
     tag: str = "lines",
-    identity: Callable[[T], int] = lambda item: item.id,  # type: ignore[attr-defined]
+    identity: Callable[[T], int] = operator.attrgetter("id"),
 ) -> Page[T]:
     """The same window over a list computed in memory (its order is not a SQL ORDER BY).
 

@@ -4,13 +4,18 @@ the account's own (FULL sessions only), and updateProfile, confirmEmail."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from auth.lookup import login_of
 from auth.person import confirm_email, pending_email, update_profile
 from auth.policy import AccountData
 from models import Session, User
 from resolvers.guard import require_session, sees_account_of
+
+if TYPE_CHECKING:
+    from strawberry.types import Info
+
+    from resolvers.context import Context
 
 
 @dataclass(frozen=True)
@@ -19,23 +24,23 @@ class ViewerData:
     session: Session
 
 
-async def resolve_viewer(info: Any) -> ViewerData | None:
+async def resolve_viewer(info: Info[Context, None]) -> ViewerData | None:
     """None without a token; a bad or revoked token is an error the client must act on."""
     if await info.context.current_session() is None:
         return None
     session = await require_session(info)
-    return ViewerData(user=session.user, session=session)  # type: ignore[attr-defined]
+    return ViewerData(user=session.user, session=session)
 
 
 async def resolve_login(user: User) -> str:
     return await login_of(user)
 
 
-async def resolve_email(info: Any, user: User) -> str | None:
+async def resolve_email(info: Info[Context, None], user: User) -> str | None:
     return user.email if await sees_account_of(info, user.id, AccountData.EMAIL) else None
 
 
-async def resolve_pending_email(info: Any, user: User) -> str | None:
+async def resolve_pending_email(info: Info[Context, None], user: User) -> str | None:
     return (
         await pending_email(user)
         if await sees_account_of(info, user.id, AccountData.EMAIL)
@@ -44,7 +49,7 @@ async def resolve_pending_email(info: Any, user: User) -> str | None:
 
 
 async def resolve_update_profile(
-    info: Any, *, alias: str | None, name: str | None, email: str | None
+    info: Info[Context, None], *, alias: str | None, name: str | None, email: str | None
 ) -> User:
     session = await require_session(info, changes=AccountData.PROFILE)
     return await update_profile(
@@ -52,11 +57,11 @@ async def resolve_update_profile(
         info.context.services,
         alias=alias,
         name=name,
-        email=email,  # type: ignore[attr-defined]
+        email=email,
         language=info.context.language,
     )
 
 
-async def resolve_confirm_email(info: Any, code: str) -> User:
+async def resolve_confirm_email(info: Info[Context, None], code: str) -> User:
     session = await require_session(info, changes=AccountData.EMAIL)
-    return await confirm_email(session.user, code)  # type: ignore[attr-defined]
+    return await confirm_email(session.user, code)

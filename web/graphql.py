@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from graphql import GraphQLError
 from starlette.requests import Request
@@ -31,6 +31,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLRequestData, process_result
 from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -53,7 +54,7 @@ def message(key: str, language: str, **params: object) -> str:
     return translate(f"http.{key}", language, **params)
 
 
-def _not_json(constant: str) -> Any:
+def _not_json(constant: str) -> NoReturn:
     """NaN and Infinity are not JSON, whatever Python's json module lets through."""
     raise ValueError(f"{constant} is not JSON")
 
@@ -151,7 +152,7 @@ def is_request_error(result: ExecutionResult) -> bool:
     return result.data is None and bool(errors) and all(e.path is None for e in errors)
 
 
-class GraphQLView(GraphQL):
+class GraphQLView(GraphQL[Context, None]):
     """GraphQL over HTTP at /graphql: JSON POST, queries over GET, GraphiQL when enabled.
 
     Args:
@@ -162,7 +163,7 @@ class GraphQLView(GraphQL):
         Route("/graphql", GraphQLView(build_schema(settings), services))
     """
 
-    def __init__(self, schema: Any, services: Services) -> None:
+    def __init__(self, schema: BaseSchema, services: Services) -> None:
         settings = services.settings
         super().__init__(
             schema,
@@ -311,7 +312,8 @@ class GraphQLView(GraphQL):
                 data.query,
                 variable_values=data.variables,
                 context_value=context,
-                root_value=await self.get_root_value(request),
+                # no root value (GraphQL[Context, None]): resolvers read the context only
+                root_value=None,
                 operation_name=data.operation_name,
                 allowed_operation_types=allowed,
                 operation_extensions=data.extensions,

@@ -41,9 +41,11 @@ def ussd_endpoint(services: Services) -> Callable[[Request], Awaitable[JSONRespo
         if not _authorized(request, services.settings.network_api_key):
             return JSONResponse({"error": "UNAUTHENTICATED"}, status_code=401)
         raw = await _body_up_to(request, MAX_USSD_BODY)
+        if raw is None:  # bigger than any real request: refused as malformed, unread
+            return JSONResponse({"error": "INVALID_INPUT"}, status_code=400)
         try:
-            body = json.loads(raw) if raw is not None else None
-            msisdn, code = str(body["msisdn"]), str(body["code"])  # type: ignore[index]
+            body = json.loads(raw)
+            msisdn, code = str(body["msisdn"]), str(body["code"])
         except (ValueError, KeyError, TypeError, RecursionError):
             return JSONResponse({"error": "INVALID_INPUT"}, status_code=400)
         try:

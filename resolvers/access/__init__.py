@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Concatenate, Generic, ParamSpec, TypeAlias, TypeVar
 
 from auth.policy import Capability
+
+if TYPE_CHECKING:
+    from strawberry.types import Info
+
+    from resolvers.context import Context
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 # a resolver as written: info, then the capability it checks, then its own arguments
-Checking = Callable[Concatenate[Any, Capability, P], Awaitable[R]]
+# (a string: Context is imported for the type checker only)
+Checking: TypeAlias = "Callable[Concatenate[Info[Context, None], Capability, P], Awaitable[R]]"
 
 
 class NumberScoped(Generic[P, R]):
@@ -34,7 +40,9 @@ class NumberScoped(Generic[P, R]):
         self.resolver = resolver
         functools.update_wrapper(self, resolver)
 
-    def __call__(self, info: Any, /, *args: P.args, **kwargs: P.kwargs) -> Awaitable[R]:
+    def __call__(
+        self, info: Info[Context, None], /, *args: P.args, **kwargs: P.kwargs
+    ) -> Awaitable[R]:
         return self.resolver(info, self.capability, *args, **kwargs)
 
 
@@ -46,7 +54,9 @@ def requires(capability: Capability) -> Callable[[Checking[P, R]], NumberScoped[
 
     Example:
         @requires(Capability.MANAGE_LINE)
-        async def resolve_update_line(info: Any, need: Capability, msisdn: str) -> Line:
+        async def resolve_update_line(
+            info: Info[Context, None], need: Capability, msisdn: str
+        ) -> Line:
             line, _, session = await line_for_mutation(info, msisdn, need)
             ...
     """

@@ -2,29 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from auth.lookup import find_user, login_key
 from auth.policy import Capability, may_revoke
 from auth.throttle import GRANTS_PER_HOUR, enforce
-from models import AccessLevel, Grant, Line, MobileNetworkAccess
+from models import AccessLevel, Grant, Line, MobileNetworkAccess, Session
 from models.access import grants
 from models.access.audit import Actor
 from models.errors import DomainError, ErrorCode
 from resolvers.access import requires
 from resolvers.access.lines import access_loader, line_for_mutation
 
+if TYPE_CHECKING:
+    from strawberry.types import Info
 
-def actor_of(session: Any) -> Actor:
+    from resolvers.context import Context
+
+
+def actor_of(session: Session) -> Actor:
     return Actor(user_id=session.user_id, session_id=session.id)
 
 
 @requires(Capability.MANAGE_ACCESS)
 async def resolve_grant_line_access(
-    info: Any, need: Capability, msisdn: str, grantee: str, level: AccessLevel
+    info: Info[Context, None], need: Capability, msisdn: str, grantee: str, level: AccessLevel
 ) -> Grant:
     line, _, session = await line_for_mutation(info, msisdn, need)
-    await enforce(info.context.services.throttle, GRANTS_PER_HOUR.of(str(session.user_id)))  # type: ignore[attr-defined]
+    await enforce(info.context.services.throttle, GRANTS_PER_HOUR.of(str(session.user_id)))
     try:
         person = await find_user(login_key(grantee))
     except DomainError:
@@ -35,14 +40,16 @@ async def resolve_grant_line_access(
 
 
 @requires(Capability.MANAGE_ACCESS)
-async def resolve_revoke_line_access(info: Any, need: Capability, grant_id: int | None) -> Grant:
+async def resolve_revoke_line_access(
+    info: Info[Context, None], need: Capability, grant_id: int | None
+) -> Grant:
     """The owner revokes a grant; the grantee may also give up their own."""
     session, loader = await access_loader(info)
     row = await Grant.get_or_none(id=grant_id or 0, revoked_at__isnull=True)
     if row is None:
         raise DomainError(ErrorCode.NOT_FOUND, field=["grantId"])
-    access = await loader.load(row.line_id)  # type: ignore[attr-defined]
-    own_grant = row.grantee_id == session.user_id  # type: ignore[attr-defined]
+    access = await loader.load(row.line_id)
+    own_grant = row.grantee_id == session.user_id
     # a refusal answers exactly like a grant that never existed (see may_revoke)
     if not may_revoke(access, own_grant, need):
         raise DomainError(ErrorCode.NOT_FOUND, field=["grantId"])
@@ -51,7 +58,7 @@ async def resolve_revoke_line_access(info: Any, need: Capability, grant_id: int 
 
 @requires(Capability.MANAGE_ACCESS)
 async def resolve_set_line_user_access(
-    info: Any, need: Capability, msisdn: str, level: AccessLevel
+    info: Info[Context, None], need: Capability, msisdn: str, level: AccessLevel
 ) -> Line:
     line, _, session = await line_for_mutation(info, msisdn, need)
     return await grants.set_user_level(line, level, actor_of(session))
@@ -59,7 +66,7 @@ async def resolve_set_line_user_access(
 
 @requires(Capability.MANAGE_ACCESS)
 async def resolve_set_mobile_network_access(
-    info: Any, need: Capability, msisdn: str, level: MobileNetworkAccess
+    info: Info[Context, None], need: Capability, msisdn: str, level: MobileNetworkAccess
 ) -> MobileNetworkAccess:
     line, _, session = await line_for_mutation(info, msisdn, need)
     updated = await grants.set_network_access(line, level, actor_of(session))

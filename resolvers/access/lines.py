@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from auth.policy import Capability, LineAccess, line_access
 from models import Line, Relation, Session
@@ -15,6 +15,12 @@ from models.msisdn import normalize_line_number
 from resolvers.guard import require_session
 from resolvers.pagination import Page, PageArgs, paginate_list
 
+if TYPE_CHECKING:
+    from strawberry.types import Info
+
+    from resolvers.context import Context
+    from resolvers.loaders import LineAccessByLineIdLoader
+
 
 @dataclass(frozen=True)
 class LineFilter:
@@ -22,21 +28,23 @@ class LineFilter:
     device_kind: DeviceKind | None = None
 
 
-async def access_loader(info: Any) -> tuple[Session, Any]:
+async def access_loader(info: Info[Context, None]) -> tuple[Session, LineAccessByLineIdLoader]:
     session = await require_session(info)
-    loader = info.context.loaders.line_access(session.user_id, session.access_cap)  # type: ignore[attr-defined]
+    loader = info.context.loaders.line_access(session.user_id, session.access_cap)
     return session, loader
 
 
-async def access_to(info: Any, line_id: int) -> LineAccess:
+async def access_to(info: Info[Context, None], line_id: int) -> LineAccess:
     _, loader = await access_loader(info)
     return await loader.load(line_id)
 
 
-async def visible_lines(info: Any, line_filter: LineFilter, args: PageArgs) -> Page[Line]:
+async def visible_lines(
+    info: Info[Context, None], line_filter: LineFilter, args: PageArgs
+) -> Page[Line]:
     """Every visible line that passes the filter, in the viewer's display order."""
     session, loader = await access_loader(info)
-    viewer_id = session.user_id  # type: ignore[attr-defined]
+    viewer_id = session.user_id
     reachable = await reachable_lines(viewer_id)
     primary = await primary_line_id(viewer_id)
     shown: list[LineFacts] = []
@@ -52,7 +60,7 @@ async def visible_lines(info: Any, line_filter: LineFilter, args: PageArgs) -> P
     return paginate_list([found.line for found in in_display_order(shown, primary)], args)
 
 
-async def line_by_number(info: Any, msisdn: str) -> Line | None:
+async def line_by_number(info: Info[Context, None], msisdn: str) -> Line | None:
     """`viewer.line(msisdn)`: null unless the viewer has a relation to it.
 
     An unknown number runs the same access queries (for id 0) as a hidden one.
@@ -62,7 +70,7 @@ async def line_by_number(info: Any, msisdn: str) -> Line | None:
     return (await lines_by_ids(info, [line.id if line is not None else 0]))[0]
 
 
-async def lines_by_ids(info: Any, ids: list[int]) -> list[Line | None]:
+async def lines_by_ids(info: Info[Context, None], ids: list[int]) -> list[Line | None]:
     """node(id) for lines: the same answer for a line that is hidden as for none at all."""
     session = await info.context.current_session()
     if session is None or session.must_set_password:
@@ -74,7 +82,7 @@ async def lines_by_ids(info: Any, ids: list[int]) -> list[Line | None]:
 
 
 async def line_for_mutation(
-    info: Any, msisdn: str, capability: Capability, field: str = "msisdn"
+    info: Info[Context, None], msisdn: str, capability: Capability, field: str = "msisdn"
 ) -> tuple[Line, LineAccess, Session]:
     """The line a mutation acts on: NOT_FOUND if invisible, FORBIDDEN without
     `capability` (the one the mutation was declared with, `requires`)."""

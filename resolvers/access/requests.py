@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from auth.policy import AccountData, Capability, sees_request_number
 from auth.throttle import ACCESS_REQUESTS_PER_USER, CONFIRMS_PER_USER, enforce
@@ -16,14 +16,21 @@ from resolvers.access.grants import actor_of
 from resolvers.access.lines import access_loader
 from resolvers.guard import require_session, sees_account
 
+if TYPE_CHECKING:
+    from strawberry.types import Info
 
-async def resolve_request_line_access(info: Any, msisdn: str, level: AccessLevel) -> AccessRequest:
+    from resolvers.context import Context
+
+
+async def resolve_request_line_access(
+    info: Info[Context, None], msisdn: str, level: AccessLevel
+) -> AccessRequest:
     """Ask for access; the answer is the same whether the number exists (models rule)."""
     session = await require_session(info)
-    await enforce(info.context.services.throttle, ACCESS_REQUESTS_PER_USER.of(str(session.user_id)))  # type: ignore[attr-defined]
+    await enforce(info.context.services.throttle, ACCESS_REQUESTS_PER_USER.of(str(session.user_id)))
     number = normalize_line_number(msisdn)
     line = await Line.get_or_none(msisdn=number).select_related("contract__holder")
-    requester: User = session.user  # type: ignore[attr-defined]
+    requester: User = session.user
     asked = await requests.ask(requester, line, level)
     if asked.sms_to and asked.code:
         # in the operator's language, not the asker's: the SMS goes to somebody else, whose
@@ -40,21 +47,24 @@ async def resolve_request_line_access(info: Any, msisdn: str, level: AccessLevel
     return asked.request
 
 
-async def resolve_confirm_line_access(info: Any, request_id: int | None, code: str) -> Grant:
+async def resolve_confirm_line_access(
+    info: Info[Context, None], request_id: int | None, code: str
+) -> Grant:
     session = await require_session(info)
-    await enforce(info.context.services.throttle, CONFIRMS_PER_USER.of(str(session.user_id)))  # type: ignore[attr-defined]
-    return await requests.confirm(request_id or 0, session.user_id, code, actor_of(session))  # type: ignore[attr-defined]
+    await enforce(info.context.services.throttle, CONFIRMS_PER_USER.of(str(session.user_id)))
+    return await requests.confirm(request_id or 0, session.user_id, code, actor_of(session))
 
 
 @requires(Capability.MANAGE_ACCESS)
 async def resolve_respond_to_access_request(
-    info: Any, need: Capability, request_id: int | None, approve: bool
+    info: Info[Context, None], need: Capability, request_id: int | None, approve: bool
 ) -> AccessRequest:
     session, loader = await access_loader(info)
     request = await AccessRequest.get_or_none(
         id=request_id or 0, status=RequestStatus.PENDING, line_id__isnull=False
     )
-    access = await loader.load(request.line_id if request else 0)  # type: ignore[attr-defined]
+    # the filter above made line_id non-null; `or 0` tells the type checker so
+    access = await loader.load((request.line_id or 0) if request else 0)
     # who asks for a line is the owner's business: without MANAGE_ACCESS a request
     # answers exactly like one that never existed
     if request is None or not access.allows(need):
@@ -64,26 +74,28 @@ async def resolve_respond_to_access_request(
     return request
 
 
-async def resolve_set_access_requests_allowed(info: Any, allowed: bool) -> bool:
+async def resolve_set_access_requests_allowed(info: Info[Context, None], allowed: bool) -> bool:
     session = await require_session(info, changes=AccountData.ACCESS_REQUESTS)
-    await requests.set_requests_allowed(session.user_id, allowed)  # type: ignore[attr-defined]
+    await requests.set_requests_allowed(session.user_id, allowed)
     return allowed
 
 
-async def pending_requests_for_owner(info: Any) -> list[AccessRequest]:
+async def pending_requests_for_owner(info: Info[Context, None]) -> list[AccessRequest]:
     """Requests waiting for the viewer's answer: real ones on lines they hold."""
     session = await require_session(info)
     if not await sees_account(info, AccountData.ACCESS_REQUESTS):
         return []
-    return await requests.pending_for_owner(session.user_id)  # type: ignore[attr-defined]
+    return await requests.pending_for_owner(session.user_id)
 
 
-async def request_msisdn_for_viewer(info: Any, request: AccessRequest) -> str | None:
+async def request_msisdn_for_viewer(
+    info: Info[Context, None], request: AccessRequest
+) -> str | None:
     """The number a request names, for the viewer `sees_request_number` allows."""
     session = await require_session(info)
-    if request.line_id is None:  # type: ignore[attr-defined]
+    if request.line_id is None:
         return None
-    line = await info.context.loaders.line_by_id.load(request.line_id)  # type: ignore[attr-defined]
-    if not sees_request_number(line, session.user_id):  # type: ignore[attr-defined]
+    line = await info.context.loaders.line_by_id.load(request.line_id)
+    if line is None or not sees_request_number(line, session.user_id):
         return None
     return line.msisdn

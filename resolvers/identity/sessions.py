@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from auth.policy import AccountData
 from auth.sessions import revoke
@@ -12,21 +12,26 @@ from models import Session
 from models.errors import DomainError, ErrorCode
 from resolvers.guard import require_session, sees_account
 
+if TYPE_CHECKING:
+    from strawberry.types import Info
 
-async def resolve_sessions(info: Any) -> list[Session]:
+    from resolvers.context import Context
+
+
+async def resolve_sessions(info: Info[Context, None]) -> list[Session]:
     """Every live session of the person; a LIMITED session sees only itself."""
     session = await require_session(info)
     if not await sees_account(info, AccountData.SESSIONS):
         return [session]
     live = Session.filter(
-        user_id=session.user_id,  # type: ignore[attr-defined]
+        user_id=session.user_id,
         revoked_at__isnull=True,
         expires_at__gt=datetime.now(UTC),
     )
     return list(await live.order_by("-created_at"))
 
 
-async def resolve_revoke_session(info: Any, session_id: str) -> Session:
+async def resolve_revoke_session(info: Info[Context, None], session_id: str) -> Session:
     """Only one's own sessions; anyone else's id is NOT_FOUND, like an id that never was."""
     current = await require_session(info, changes=AccountData.SESSIONS)
     try:
@@ -35,7 +40,7 @@ async def resolve_revoke_session(info: Any, session_id: str) -> Session:
         raise DomainError(ErrorCode.NOT_FOUND, field=["sessionId"]) from None
     target = await Session.get_or_none(
         id=target_id,
-        user_id=current.user_id,  # type: ignore[attr-defined]
+        user_id=current.user_id,
         revoked_at__isnull=True,
     )
     if target is None:
@@ -46,7 +51,7 @@ async def resolve_revoke_session(info: Any, session_id: str) -> Session:
     return target
 
 
-async def sessions_by_ids(info: Any, ids: list[str]) -> list[Session | None]:
+async def sessions_by_ids(info: Info[Context, None], ids: list[str]) -> list[Session | None]:
     """node(id) for sessions: only the viewer's own are visible."""
     session = await info.context.current_session()
     if session is None or session.must_set_password:
@@ -60,8 +65,5 @@ async def sessions_by_ids(info: Any, ids: list[str]) -> list[Session | None]:
             wanted.append(uuid.UUID(raw))
         except ValueError:
             continue
-    rows = {
-        str(s.id): s
-        for s in await Session.filter(id__in=wanted, user_id=session.user_id)  # type: ignore[attr-defined]
-    }
+    rows = {str(s.id): s for s in await Session.filter(id__in=wanted, user_id=session.user_id)}
     return [rows.get(raw) for raw in ids]
