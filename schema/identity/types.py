@@ -57,7 +57,7 @@ class Session(relay.Node):
     def is_type_of(cls, obj: Any, _info: GraphQLResolveInfo) -> bool:
         return isinstance(obj, models.Session | cls)
 
-    # root is a models.Session row (Node.resolve_id types it as Self): Any
+    # root is a models.Session row, which Node.resolve_id (typed with Self) cannot name
     @classmethod
     def resolve_id(cls, root: Any, *, info: Info[Context, None]) -> str:
         return str(root.id)

@@ -57,6 +57,7 @@ class User(relay.Node):
     def is_type_of(cls, obj: Any, _info: GraphQLResolveInfo) -> bool:
         return isinstance(obj, models.User | cls)
 
+    # list[Any]: Node.resolve_nodes is typed as returning Self, and this finds no one
     @classmethod
     async def resolve_nodes(
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
