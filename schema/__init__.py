@@ -5,10 +5,12 @@ from __future__ import annotations
 from functools import partial
 
 import strawberry
+from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from config import Settings
 from schema.access.mutations import AccessMutations
@@ -37,7 +39,9 @@ class LinehubSchema(strawberry.Schema):
     """Strawberry's schema without its default error logging: ErrorPresenter logs what
     is unexpected, once, with the request id; expected errors are not log noise."""
 
-    def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[override]
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
         return None
 
 

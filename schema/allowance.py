@@ -6,14 +6,15 @@ from datetime import datetime
 
 import strawberry
 
-import models
+from models import AllowanceKind
 
-AllowanceKind = strawberry.enum(models.AllowanceKind, description="Minutes, SMS or data.")
+# registered in place (strawberry.enum returns the same class): fields use the domain enum
+strawberry.enum(AllowanceKind, description="Minutes, SMS or data.")
 
 
 @strawberry.type(description="Remaining minutes, SMS or megabytes until the period resets.")
 class Allowance:
-    kind: AllowanceKind = strawberry.field(description="What it counts.")  # type: ignore[valid-type]
+    kind: AllowanceKind = strawberry.field(description="What it counts.")
     total: int = strawberry.field(description="The whole package this period.")
     left: int = strawberry.field(description="What is left.")
     unit: str = strawberry.field(description="min, sms or MB.")

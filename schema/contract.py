@@ -6,14 +6,15 @@ from datetime import datetime
 
 import strawberry
 
-import models
+from models import ContractKind
 
-ContractKind = strawberry.enum(models.ContractKind, description="Mobile or home internet.")
+# registered in place (strawberry.enum returns the same class): fields use the domain enum
+strawberry.enum(ContractKind, description="Mobile or home internet.")
 
 
 @strawberry.type(description="A contract: its holder owns every line on it.")
 class Contract:
     number: str = strawberry.field(description="Contract number.")
-    kind: ContractKind = strawberry.field(description="Mobile or home internet.")  # type: ignore[valid-type]
+    kind: ContractKind = strawberry.field(description="Mobile or home internet.")
     login: str | None = strawberry.field(description="Home internet login (089...).")
     signed_at: datetime = strawberry.field(description="When it was signed.")

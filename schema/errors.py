@@ -121,7 +121,7 @@ class ErrorPresenter(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
-        if result is not None and getattr(result, "errors", None):
+        if result is not None and result.errors:
             context = self.execution_context.context
             result.errors = [
                 present_error(e, context, self.limits, self.suggestions) for e in result.errors

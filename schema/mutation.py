@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from strawberry.types import Info
+
 from models.errors import DomainError
+from resolvers.context import Context
 from schema.scalars import user_error
 
 P = TypeVar("P")
@@ -14,7 +17,9 @@ P = TypeVar("P")
 Shape = str | Callable[[Any], dict[str, Any]] | None
 
 
-async def run_payload(info: Any, payload: type[P], work: Awaitable[Any], shape: Shape = None) -> P:
+async def run_payload(
+    info: Info[Context, None], payload: Callable[..., P], work: Awaitable[Any], shape: Shape = None
+) -> P:
     """Await the resolver work; on a DomainError answer `payload(errors=[...])` instead.
 
     `shape` puts the result into the payload: a field name, or a function returning the

@@ -6,6 +6,7 @@ a guessed id tells nothing. Only an id that is not a global id at all is INVALID
 
 from __future__ import annotations
 
+import inspect
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Annotated, Any
@@ -17,6 +18,7 @@ from strawberry.types import Info
 from strawberry.types.base import StrawberryObjectDefinition
 
 from models.errors import DomainError, ErrorCode
+from resolvers.context import Context
 from resolvers.ids import db_id
 
 MAX_NODES = 100
@@ -37,7 +39,7 @@ def _decode(raw: str, field: list[str]) -> GlobalID:
         raise DomainError(ErrorCode.INVALID_INPUT, "invalid_id", field=field) from None
 
 
-def _node_class(info: Info, type_name: str) -> type[relay.Node] | None:
+def _node_class(info: Info[Context, None], type_name: str) -> type[relay.Node] | None:
     definition = info.schema.get_type_by_name(type_name)
     # interfaces (Node itself) have no rows of their own: an id naming one is just unknown
     if not isinstance(definition, StrawberryObjectDefinition) or definition.is_interface:
@@ -48,7 +50,9 @@ def _node_class(info: Info, type_name: str) -> type[relay.Node] | None:
     return origin
 
 
-async def resolve_nodes(info: Info, raw_ids: list[str], field: list[str]) -> list[Any]:
+async def resolve_nodes(
+    info: Info[Context, None], raw_ids: list[str], field: list[str]
+) -> list[Any]:
     """Resolve global ids in order, one batch per type; unknown or invisible ones are None."""
     decoded = [_decode(raw, field) for raw in raw_ids]
     by_type: dict[str, list[str]] = defaultdict(list)
@@ -59,7 +63,8 @@ async def resolve_nodes(info: Info, raw_ids: list[str], field: list[str]) -> lis
         cls = _node_class(info, type_name)
         if cls is None:
             continue
-        objects = await cls.resolve_nodes(info=info, node_ids=node_ids, required=False)
+        nodes = cls.resolve_nodes(info=info, node_ids=node_ids, required=False)
+        objects = await nodes if inspect.isawaitable(nodes) else nodes
         found.update(((type_name, nid), obj) for nid, obj in zip(node_ids, objects, strict=True))
     return [found.get((gid.type_name, gid.node_id)) for gid in decoded]
 
@@ -69,7 +74,7 @@ class NodeQueries:
     @strawberry.field(description="Any object by its global id; null when it is not visible.")
     async def node(
         self,
-        info: Info,
+        info: Info[Context, None],
         id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")],
     ) -> relay.Node | None:
         return (await resolve_nodes(info, [id], ["id"]))[0]
@@ -77,7 +82,7 @@ class NodeQueries:
     @strawberry.field(description="Several objects by global id, in order; null where hidden.")
     async def nodes(
         self,
-        info: Info,
+        info: Info[Context, None],
         ids: Annotated[
             list[strawberry.ID], strawberry.argument(description="At most 100 global ids.")
         ],

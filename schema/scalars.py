@@ -6,6 +6,7 @@ from decimal import Decimal as PyDecimal
 from typing import NewType
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
 
 from models.errors import DomainError, ErrorCode
 from models.money import CURRENCY, format_decimal, parse_decimal, to_decimal
@@ -18,15 +19,19 @@ DECIMAL_SCALAR = strawberry.scalar(
     serialize=format_decimal,
     parse_value=parse_decimal,
 )
-SCALAR_MAP = {Decimal: DECIMAL_SCALAR}
+SCALAR_MAP: dict[object, ScalarDefinition] = {Decimal: DECIMAL_SCALAR}
 
-
-ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode", description="Stable error codes.")
+# strawberry.enum registers the domain enum in place (it returns the same class), so
+# fields are annotated with the domain enum itself; every schema enum follows this pattern
+strawberry.enum(ErrorCode, description="Stable error codes.")
 
 
 @strawberry.type(description="An amount of money, exact to the kopeck.")
 class Money:
-    amount: Decimal = strawberry.field(description='Roubles with two places, e.g. "150.00".')  # type: ignore[valid-type]
+    # holds the plain Decimal of models.money; the schema shows it as the Decimal scalar
+    amount: PyDecimal = strawberry.field(
+        graphql_type=Decimal, description='Roubles with two places, e.g. "150.00".'
+    )
     currency: str = strawberry.field(description="ISO 4217 code, RUB.")
 
     @classmethod

@@ -7,10 +7,13 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
+from graphql import GraphQLResolveInfo
 from strawberry import relay
 from strawberry.types import Info
 
 import models
+from models import ChargePeriod, ServiceKind
+from resolvers.context import Context
 from resolvers.filters import price_bound
 from resolvers.pagination import PageArgs
 from resolvers.service import ServiceFilter as ServiceQuery
@@ -19,8 +22,9 @@ from schema.node import load_by_int_ids
 from schema.pagination import Connection
 from schema.scalars import Decimal, Money
 
-ServiceKind = strawberry.enum(models.ServiceKind, description="What a service is for.")
-ChargePeriod = strawberry.enum(models.ChargePeriod, description="How often a service is charged.")
+# registered in place (strawberry.enum returns the same class): fields use the domain enum
+strawberry.enum(ServiceKind, description="What a service is for.")
+strawberry.enum(ChargePeriod, description="How often a service is charged.")
 
 
 @strawberry.type(name="Service", description="An option a line can connect.")
@@ -29,32 +33,33 @@ class ServiceType(relay.Node):
     code: str = strawberry.field(description="Stable short code.")
     name: str = strawberry.field(description="Name shown to people.")
     description: str = strawberry.field(description="What the service does.")
-    kind: ServiceKind = strawberry.field(description="Mobile, home internet or TV.")  # type: ignore[valid-type]
-    period: ChargePeriod = strawberry.field(description="How often it is charged.")  # type: ignore[valid-type]
+    kind: ServiceKind = strawberry.field(description="Mobile, home internet or TV.")
+    period: ChargePeriod = strawberry.field(description="How often it is charged.")
     is_subscription: bool = strawberry.field(description="A recurring paid subscription.")
 
     @strawberry.field(description="Price per charge period (zero when free).")
-    def price(self) -> Money:
-        return Money.from_kopecks(self.price)  # type: ignore[arg-type]
+    def price(self, root: strawberry.Parent[models.Service]) -> Money:
+        return Money.from_kopecks(root.price)
 
     @classmethod
-    def is_type_of(cls, obj: Any, _info: Info) -> bool:
+    def is_type_of(cls, obj: Any, _info: GraphQLResolveInfo) -> bool:
         return isinstance(obj, models.Service | cls)
 
+    # rows, not instances of this class (Node.resolve_nodes is typed as returning Self)
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[models.Service | None]:
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
         return await load_by_int_ids(info.context.loaders.service_by_id, node_ids)
 
 
 @strawberry.input(description="Narrow the service catalogue. Every field is optional.")
 class ServiceFilter:
-    kind: ServiceKind | None = strawberry.field(default=None, description="Only this kind.")  # type: ignore[valid-type]
-    price_min: Decimal | None = strawberry.field(  # type: ignore[valid-type]
+    kind: ServiceKind | None = strawberry.field(default=None, description="Only this kind.")
+    price_min: Decimal | None = strawberry.field(
         default=None, description="Price at least this, roubles."
     )
-    price_max: Decimal | None = strawberry.field(  # type: ignore[valid-type]
+    price_max: Decimal | None = strawberry.field(
         default=None, description="Price at most this, roubles."
     )
     subscription: bool | None = strawberry.field(
@@ -96,14 +101,14 @@ class ServiceQueries:
 class LineService:
     connected_at: datetime = strawberry.field(description="When it was connected.")
 
-    @strawberry.field(description="The catalogue entry.")
-    def service(self) -> ServiceType:
-        return self.service  # type: ignore[return-value]
+    @strawberry.field(description="The catalogue entry.", graphql_type=ServiceType)
+    def service(self, root: strawberry.Parent[models.LineService]) -> models.Service:
+        return root.service
 
     @strawberry.field(description="Price per period as connected (zero when free).")
-    def price(self) -> Money:
-        return Money.from_kopecks(self.price)  # type: ignore[arg-type]
+    def price(self, root: strawberry.Parent[models.LineService]) -> Money:
+        return Money.from_kopecks(root.price)
 
     @strawberry.field(description="Whether it costs money: the forgotten subscription shows here.")
-    def paid(self) -> bool:
-        return self.price > 0  # type: ignore[operator]
+    def paid(self, root: strawberry.Parent[models.LineService]) -> bool:
+        return root.price > 0

@@ -6,10 +6,13 @@ from collections.abc import Iterable
 from typing import Any
 
 import strawberry
+from graphql import GraphQLResolveInfo
 from strawberry import relay
 from strawberry.types import Info
 
 import models
+from models import TariffKind
+from resolvers.context import Context
 from resolvers.filters import price_bound
 from resolvers.pagination import PageArgs
 from resolvers.tariff import TariffFilter as TariffQuery
@@ -18,7 +21,8 @@ from schema.node import load_by_int_ids
 from schema.pagination import Connection
 from schema.scalars import Decimal, Money
 
-TariffKind = strawberry.enum(models.TariffKind, description="What a tariff is for.")
+# registered in place (strawberry.enum returns the same class): fields use the domain enum
+strawberry.enum(TariffKind, description="What a tariff is for.")
 
 
 @strawberry.type(description="A price plan with its monthly fee and allowances.")
@@ -27,7 +31,7 @@ class Tariff(relay.Node):
     code: str = strawberry.field(description="Stable short code, e.g. `family-max`.")
     name: str = strawberry.field(description="Name shown to people.")
     description: str = strawberry.field(description="What the tariff gives.")
-    kind: TariffKind = strawberry.field(description="Mobile, home internet or TV.")  # type: ignore[valid-type]
+    kind: TariffKind = strawberry.field(description="Mobile, home internet or TV.")
     minutes: int | None = strawberry.field(description="Minutes a month; null if none.")
     sms: int | None = strawberry.field(description="SMS a month; null if none.")
     data_mb: int | None = strawberry.field(description="Megabytes a month; null if none.")
@@ -36,27 +40,28 @@ class Tariff(relay.Node):
     tv_channels: int | None = strawberry.field(description="TV channels included.")
 
     @strawberry.field(description="The monthly fee.")
-    def monthly_fee(self) -> Money:
-        return Money.from_kopecks(self.monthly_fee)  # type: ignore[arg-type]
+    def monthly_fee(self, root: strawberry.Parent[models.Tariff]) -> Money:
+        return Money.from_kopecks(root.monthly_fee)
 
     @classmethod
-    def is_type_of(cls, obj: Any, _info: Info) -> bool:
+    def is_type_of(cls, obj: Any, _info: GraphQLResolveInfo) -> bool:
         return isinstance(obj, models.Tariff | cls)
 
+    # rows, not instances of this class (Node.resolve_nodes is typed as returning Self)
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[models.Tariff | None]:
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
         return await load_by_int_ids(info.context.loaders.tariff_by_id, node_ids)
 
 
 @strawberry.input(description="Narrow the tariff catalogue. Every field is optional.")
 class TariffFilter:
-    kind: TariffKind | None = strawberry.field(default=None, description="Only this kind.")  # type: ignore[valid-type]
-    price_min: Decimal | None = strawberry.field(  # type: ignore[valid-type]
+    kind: TariffKind | None = strawberry.field(default=None, description="Only this kind.")
+    price_min: Decimal | None = strawberry.field(
         default=None, description="Monthly fee at least this, roubles."
     )
-    price_max: Decimal | None = strawberry.field(  # type: ignore[valid-type]
+    price_max: Decimal | None = strawberry.field(
         default=None, description="Monthly fee at most this, roubles."
     )
     unlimited_data: bool | None = strawberry.field(

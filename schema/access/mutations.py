@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from resolvers.access import grants as grant_resolvers
 from resolvers.access import requests as request_resolvers
+from resolvers.context import Context
 from schema.access.permissions import line_mutation
 from schema.access.types import AccessRequest, LineGrant, grant_id, request_id
 from schema.identity.mutations import MobileNetworkAccess
@@ -20,7 +21,7 @@ from schema.scalars import UserError
 class GrantLineAccessInput:
     msisdn: str = strawberry.field(description="Your number, any format.")
     grantee: str = strawberry.field(description="Their login: number, 089 login or alias.")
-    level: AccessLevel = strawberry.field(description="FULL or LIMITED.")  # type: ignore[valid-type]
+    level: AccessLevel = strawberry.field(description="FULL or LIMITED.")
 
 
 @strawberry.input
@@ -31,19 +32,19 @@ class RevokeLineAccessInput:
 @strawberry.input
 class SetLineUserAccessInput:
     msisdn: str = strawberry.field(description="A number on your contract used by someone else.")
-    level: AccessLevel = strawberry.field(description="What its user may do.")  # type: ignore[valid-type]
+    level: AccessLevel = strawberry.field(description="What its user may do.")
 
 
 @strawberry.input
 class SetMobileNetworkAccessInput:
     msisdn: str = strawberry.field(description="One of your numbers, any format.")
-    level: MobileNetworkAccess = strawberry.field(description="FULL, LIMITED or DISABLED.")  # type: ignore[valid-type]
+    level: MobileNetworkAccess = strawberry.field(description="FULL, LIMITED or DISABLED.")
 
 
 @strawberry.input
 class RequestLineAccessInput:
     msisdn: str = strawberry.field(description="The number you ask for.")
-    level: AccessLevel = strawberry.field(description="FULL or LIMITED.")  # type: ignore[valid-type]
+    level: AccessLevel = strawberry.field(description="FULL or LIMITED.")
 
 
 @strawberry.input
@@ -83,7 +84,7 @@ class SetLineUserAccessPayload:
 
 @strawberry.type
 class SetMobileNetworkAccessPayload:
-    level: MobileNetworkAccess | None = None  # type: ignore[valid-type]
+    level: MobileNetworkAccess | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
@@ -115,7 +116,7 @@ class SetAccessRequestsAllowedPayload:
 class AccessMutations:
     @line_mutation(grant_resolvers.resolve_grant_line_access, "Give someone access to your number.")
     async def grant_line_access(
-        self, info: Info, input: GrantLineAccessInput
+        self, info: Info[Context, None], input: GrantLineAccessInput
     ) -> GrantLineAccessPayload:
         work = grant_resolvers.resolve_grant_line_access(
             info, input.msisdn, input.grantee, input.level
@@ -127,7 +128,7 @@ class AccessMutations:
         "Take access back (giving up your own grant needs nothing).",
     )
     async def revoke_line_access(
-        self, info: Info, input: RevokeLineAccessInput
+        self, info: Info[Context, None], input: RevokeLineAccessInput
     ) -> RevokeLineAccessPayload:
         work = grant_resolvers.resolve_revoke_line_access(info, grant_id(input.grant_id))
         return await run_payload(info, RevokeLineAccessPayload, work, "grant")
@@ -136,7 +137,7 @@ class AccessMutations:
         grant_resolvers.resolve_set_line_user_access, "Set what a number's own user may do."
     )
     async def set_line_user_access(
-        self, info: Info, input: SetLineUserAccessInput
+        self, info: Info[Context, None], input: SetLineUserAccessInput
     ) -> SetLineUserAccessPayload:
         work = grant_resolvers.resolve_set_line_user_access(info, input.msisdn, input.level)
         return await run_payload(info, SetLineUserAccessPayload, work, "line")
@@ -145,21 +146,21 @@ class AccessMutations:
         grant_resolvers.resolve_set_mobile_network_access, "What a mobile-network login may do."
     )
     async def set_mobile_network_access(
-        self, info: Info, input: SetMobileNetworkAccessInput
+        self, info: Info[Context, None], input: SetMobileNetworkAccessInput
     ) -> SetMobileNetworkAccessPayload:
         work = grant_resolvers.resolve_set_mobile_network_access(info, input.msisdn, input.level)
         return await run_payload(info, SetMobileNetworkAccessPayload, work, "level")
 
     @strawberry.mutation(description="Ask for access: a code goes to that number by SMS.")
     async def request_line_access(
-        self, info: Info, input: RequestLineAccessInput
+        self, info: Info[Context, None], input: RequestLineAccessInput
     ) -> RequestLineAccessPayload:
         work = request_resolvers.resolve_request_line_access(info, input.msisdn, input.level)
         return await run_payload(info, RequestLineAccessPayload, work, "request")
 
     @strawberry.mutation(description="Enter the code the number received: 3 tries, 15 minutes.")
     async def confirm_line_access(
-        self, info: Info, input: ConfirmLineAccessInput
+        self, info: Info[Context, None], input: ConfirmLineAccessInput
     ) -> ConfirmLineAccessPayload:
         work = request_resolvers.resolve_confirm_line_access(
             info, request_id(input.request_id), input.code
@@ -170,7 +171,7 @@ class AccessMutations:
         request_resolvers.resolve_respond_to_access_request, "Answer a request for your number."
     )
     async def respond_to_access_request(
-        self, info: Info, input: RespondToAccessRequestInput
+        self, info: Info[Context, None], input: RespondToAccessRequestInput
     ) -> RespondToAccessRequestPayload:
         work = request_resolvers.resolve_respond_to_access_request(
             info, request_id(input.request_id), input.approve
@@ -179,7 +180,7 @@ class AccessMutations:
 
     @strawberry.mutation(description="Allow or forbid requests for all your numbers.")
     async def set_access_requests_allowed(
-        self, info: Info, input: SetAccessRequestsAllowedInput
+        self, info: Info[Context, None], input: SetAccessRequestsAllowedInput
     ) -> SetAccessRequestsAllowedPayload:
         work = request_resolvers.resolve_set_access_requests_allowed(info, input.allowed)
         return await run_payload(info, SetAccessRequestsAllowedPayload, work, "allowed")

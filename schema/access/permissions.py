@@ -25,6 +25,7 @@ from auth.policy import Capability
 from models.errors import DomainError, ErrorCode
 from resolvers.access import NumberScoped
 from resolvers.access.lines import access_to
+from resolvers.context import Context
 
 # a Node's id is how a visible line is named; it carries no number-scoped data
 UNSCOPED_FIELDS = frozenset({"id"})
@@ -90,7 +91,11 @@ class RequiresCapability(DeclaresCapability):
         self.line_of = line_of or (lambda source: source.id)
 
     async def resolve_async(
-        self, next_: AsyncExtensionResolver, source: Any, info: Info, **kwargs: Any
+        self,
+        next_: AsyncExtensionResolver,
+        source: Any,
+        info: Info[Context, None],
+        **kwargs: Any,
     ) -> Any:
         access = await access_to(info, self.line_of(source))
         if not access.visible or (self.capability and not access.allows(self.capability)):

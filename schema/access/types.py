@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.relay import GlobalID, to_base64
 from strawberry.types import Info
 
 import models
-from auth.policy import Capability as CapabilityEnum
+from auth.policy import Capability
+from models import AuditAction, RequestStatus
+from models import Relation as LineRelation
 from resolvers.access.requests import request_msisdn_for_viewer
+from resolvers.context import Context
 from resolvers.ids import db_id
 from schema.identity.types import AccessLevel
 
 if TYPE_CHECKING:
     from schema.line import Line
 
-Capability = strawberry.enum(CapabilityEnum, description="Something one may do on a number.")
-LineRelation = strawberry.enum(models.Relation, name="LineRelation", description="Why you see it.")
-RequestStatus = strawberry.enum(models.RequestStatus, description="Where a request stands.")
-AuditAction = strawberry.enum(models.AuditAction, description="What changed.")
+# registered in place (strawberry.enum returns the same class): fields use the domain enum
+strawberry.enum(Capability, description="Something one may do on a number.")
+strawberry.enum(LineRelation, name="LineRelation", description="Why you see it.")
+strawberry.enum(RequestStatus, description="Where a request stands.")
+strawberry.enum(AuditAction, description="What changed.")
 
 LineRef = Annotated["Line", strawberry.lazy("schema.line")]
 
@@ -33,66 +37,78 @@ class Person:
 
 @strawberry.type(description="Access to one line given to another person.")
 class LineGrant:
-    level: AccessLevel = strawberry.field(description="FULL or LIMITED.")  # type: ignore[valid-type]
+    level: AccessLevel = strawberry.field(description="FULL or LIMITED.")
     created_at: datetime = strawberry.field(description="When it was given.")
 
     @strawberry.field(description="Global id; pass to revokeLineAccess.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_base64("LineGrant", self.id))  # type: ignore[arg-type]
+    def id(self, root: strawberry.Parent[models.Grant]) -> strawberry.ID:
+        return strawberry.ID(to_base64("LineGrant", root.id))
 
     @strawberry.field(description="The number it is for.")
-    async def msisdn(self, info: Info) -> str:
-        line = await info.context.loaders.line_by_id.load(self.line_id)  # type: ignore[attr-defined]
+    async def msisdn(self, root: strawberry.Parent[models.Grant], info: Info[Context, None]) -> str:
+        line = await info.context.loaders.line_by_id.load(root.line_id)
+        assert line is not None  # a grant's line is a foreign key: the row exists
         return line.msisdn
 
-    @strawberry.field(description="Who holds the access.")
-    async def grantee(self, info: Info) -> Person:
-        return await info.context.loaders.user_by_id.load(self.grantee_id)  # type: ignore[attr-defined]
+    @strawberry.field(description="Who holds the access.", graphql_type=Person)
+    async def grantee(
+        self, root: strawberry.Parent[models.Grant], info: Info[Context, None]
+    ) -> models.User | None:  # the loader admits None; the foreign key rules it out
+        return await info.context.loaders.user_by_id.load(root.grantee_id)
 
 
 @strawberry.type(description="Someone asking for access to a number.")
 class AccessRequest:
-    level: AccessLevel = strawberry.field(description="What they ask for.")  # type: ignore[valid-type]
-    status: RequestStatus = strawberry.field(description="Pending, confirmed, ...")  # type: ignore[valid-type]
+    level: AccessLevel = strawberry.field(description="What they ask for.")
+    status: RequestStatus = strawberry.field(description="Pending, confirmed, ...")
     created_at: datetime = strawberry.field(description="When they asked.")
     expires_at: datetime = strawberry.field(description="When the code stops working.")
 
     @strawberry.field(description="Global id; pass to confirmLineAccess or respondToAccessRequest.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_base64("AccessRequest", self.id))  # type: ignore[arg-type]
+    def id(self, root: strawberry.Parent[models.AccessRequest]) -> strawberry.ID:
+        return strawberry.ID(to_base64("AccessRequest", root.id))
 
     @strawberry.field(description="The number asked for; shown to its owner only.")
-    async def msisdn(self, info: Info) -> str | None:
-        return await request_msisdn_for_viewer(info, self)  # type: ignore[arg-type]
+    async def msisdn(
+        self, root: strawberry.Parent[models.AccessRequest], info: Info[Context, None]
+    ) -> str | None:
+        return await request_msisdn_for_viewer(info, root)
 
-    @strawberry.field(description="Who asks.")
-    async def requester(self, info: Info) -> Person:
-        return await info.context.loaders.user_by_id.load(self.requester_id)  # type: ignore[attr-defined]
+    @strawberry.field(description="Who asks.", graphql_type=Person)
+    async def requester(
+        self, root: strawberry.Parent[models.AccessRequest], info: Info[Context, None]
+    ) -> models.User | None:  # the loader admits None; the foreign key rules it out
+        return await info.context.loaders.user_by_id.load(root.requester_id)
 
 
 @strawberry.type(description="One change of access to a line.")
 class AuditEntry:
-    action: AuditAction = strawberry.field(description="What changed.")  # type: ignore[valid-type]
+    action: AuditAction = strawberry.field(description="What changed.")
     created_at: datetime = strawberry.field(description="When.")
     session_id: strawberry.ID | None = strawberry.field(description="From which session.")
     details: strawberry.scalars.JSON = strawberry.field(description="Before and after.")
 
-    @strawberry.field(description="Who did it: the owner, or the asker who entered a consent code.")
-    async def actor(self, info: Info) -> Person | None:
-        if self.actor_id is None:  # type: ignore[attr-defined]
+    @strawberry.field(
+        description="Who did it: the owner, or the asker who entered a consent code.",
+        graphql_type=Person | None,
+    )
+    async def actor(
+        self, root: strawberry.Parent[models.AuditEntry], info: Info[Context, None]
+    ) -> models.User | None:
+        if root.actor_id is None:
             return None
-        return await info.context.loaders.user_by_id.load(self.actor_id)  # type: ignore[attr-defined]
+        return await info.context.loaders.user_by_id.load(root.actor_id)
 
 
-def grant_id(raw: Any) -> int | None:
+def grant_id(raw: str) -> int | None:
     return _decode(raw, "LineGrant")
 
 
-def request_id(raw: Any) -> int | None:
+def request_id(raw: str) -> int | None:
     return _decode(raw, "AccessRequest")
 
 
-def _decode(raw: Any, type_name: str) -> int | None:
+def _decode(raw: str, type_name: str) -> int | None:
     try:
         gid = GlobalID.from_id(str(raw))
     except Exception:

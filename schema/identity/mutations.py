@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
 from strawberry.relay import GlobalID
 from strawberry.types import Info
 
-from models.access import MobileNetworkAccess as MobileNetworkAccessEnum
+from auth.sessions import IssuedSession
+from models.access import MobileNetworkAccess
+from resolvers.context import Context
 from resolvers.identity import login as login_resolvers
 from resolvers.identity import password as password_resolvers
 from resolvers.identity import sessions as session_resolvers
@@ -16,8 +19,9 @@ from schema.identity.types import LoginPayload, Session
 from schema.mutation import run_payload
 from schema.scalars import UserError
 
-MobileNetworkAccess = strawberry.enum(
-    MobileNetworkAccessEnum, description="What a mobile-network session may do on a number."
+# registered in place (strawberry.enum returns the same class): fields use the domain enum
+strawberry.enum(
+    MobileNetworkAccess, description="What a mobile-network session may do on a number."
 )
 
 
@@ -88,10 +92,10 @@ class ChangePasswordPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-def logged_in(info: Info) -> Any:
+def logged_in(info: Info[Context, None]) -> Callable[[IssuedSession], dict[str, Any]]:
     """Payload fields of a new session; Session.current marks it as the current one."""
 
-    def fields(issued: Any) -> dict[str, Any]:
+    def fields(issued: IssuedSession) -> dict[str, Any]:
         info.context.issued_session_id = issued.session.id
         return {
             "access_token": issued.access_token,
@@ -106,34 +110,38 @@ def logged_in(info: Info) -> Any:
 class IdentityMutations:
     @strawberry.mutation(description="Send a temporary password by SMS (same answer always).")
     async def request_password(
-        self, info: Info, input: RequestPasswordInput
+        self, info: Info[Context, None], input: RequestPasswordInput
     ) -> RequestPasswordPayload:
         work = password_resolvers.resolve_request_password(info, input.login)
         return await run_payload(info, RequestPasswordPayload, work)
 
     @strawberry.mutation(description="Log in with a temporary or permanent password.")
-    async def login(self, info: Info, input: LoginInput) -> LoginPayload:
+    async def login(self, info: Info[Context, None], input: LoginInput) -> LoginPayload:
         work = login_resolvers.resolve_login(info, input.login, input.password)
         return await run_payload(info, LoginPayload, work, logged_in(info))
 
     @strawberry.mutation(description="Spend a refresh token for a new token pair.")
-    async def refresh_session(self, info: Info, input: RefreshSessionInput) -> LoginPayload:
+    async def refresh_session(
+        self, info: Info[Context, None], input: RefreshSessionInput
+    ) -> LoginPayload:
         work = login_resolvers.resolve_refresh_session(info, input.refresh_token)
         return await run_payload(info, LoginPayload, work, logged_in(info))
 
     @strawberry.mutation(description="Log in through the operator's network, no password.")
     async def login_with_mobile_network(
-        self, info: Info, input: LoginWithMobileNetworkInput | None = None
+        self, info: Info[Context, None], input: LoginWithMobileNetworkInput | None = None
     ) -> LoginPayload:
         work = login_resolvers.resolve_login_with_mobile_network(info)
         return await run_payload(info, LoginPayload, work, logged_in(info))
 
     @strawberry.mutation(description="End the current session.")
-    async def logout(self, info: Info) -> LogoutPayload:
+    async def logout(self, info: Info[Context, None]) -> LogoutPayload:
         return await run_payload(info, LogoutPayload, login_resolvers.resolve_logout(info))
 
     @strawberry.mutation(description="End one of your sessions.")
-    async def revoke_session(self, info: Info, input: RevokeSessionInput) -> RevokeSessionPayload:
+    async def revoke_session(
+        self, info: Info[Context, None], input: RevokeSessionInput
+    ) -> RevokeSessionPayload:
         try:
             node_id = GlobalID.from_id(input.session_id).node_id
         except Exception:
@@ -142,13 +150,15 @@ class IdentityMutations:
         return await run_payload(info, RevokeSessionPayload, work, "session")
 
     @strawberry.mutation(description="Set the first permanent password after a temporary one.")
-    async def set_password(self, info: Info, input: SetPasswordInput) -> SetPasswordPayload:
+    async def set_password(
+        self, info: Info[Context, None], input: SetPasswordInput
+    ) -> SetPasswordPayload:
         work = password_resolvers.resolve_set_password(info, input.password, input.password_repeat)
         return await run_payload(info, SetPasswordPayload, work, "session")
 
     @strawberry.mutation(description="Change the permanent password; ends all other sessions.")
     async def change_password(
-        self, info: Info, input: ChangePasswordInput
+        self, info: Info[Context, None], input: ChangePasswordInput
     ) -> ChangePasswordPayload:
         work = password_resolvers.resolve_change_password(
             info, input.old_password, input.new_password, input.new_password_repeat

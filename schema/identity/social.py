@@ -8,15 +8,18 @@ session, or, for a binding, binds the account to the logged-in person who starte
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import strawberry
+from graphql import GraphQLResolveInfo
 from strawberry import relay
 from strawberry.relay import GlobalID
 from strawberry.types import Info
 
 import models
+from resolvers.context import Context
 from resolvers.identity import social as resolvers
 from resolvers.identity.social import ProviderInfo
 from schema.identity.types import LoginPayload
@@ -45,8 +48,7 @@ class SocialProvider:
     )
 
     @strawberry.field(description="Display name in the request's language.")
-    def name(self, info: Info) -> str:
-        root: Any = self
+    def name(self, root: strawberry.Parent[ProviderInfo], info: Info[Context, None]) -> str:
         return root.name_ru if info.context.language == "ru" else root.name_en
 
 
@@ -58,18 +60,21 @@ class SocialIdentity(relay.Node):
     display_name: str | None = strawberry.field(description="The account's name there.")
     bound_at: datetime = strawberry.field(description="When it was bound.")
 
-    @strawberry.field(description="Where the account is.")
-    def provider(self, info: Info) -> SocialProvider:
-        return resolvers.provider_for(info, self)  # type: ignore[arg-type, return-value]
+    @strawberry.field(description="Where the account is.", graphql_type=SocialProvider)
+    def provider(
+        self, root: strawberry.Parent[models.SocialIdentity], info: Info[Context, None]
+    ) -> ProviderInfo:
+        return resolvers.provider_for(info, root)
 
     @classmethod
-    def is_type_of(cls, obj: Any, _info: Info) -> bool:
+    def is_type_of(cls, obj: Any, _info: GraphQLResolveInfo) -> bool:
         return isinstance(obj, models.SocialIdentity | cls)
 
+    # rows, not instances of this class (Node.resolve_nodes is typed as returning Self)
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Any, required: bool = False
-    ) -> list[models.SocialIdentity | None]:
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
         return await resolvers.social_identities_by_ids(info, list(node_ids))
 
 
@@ -128,7 +133,7 @@ class UnbindSocialIdentityPayload:
     )
 
 
-def _completed(info: Info) -> Any:
+def _completed(info: Info[Context, None]) -> Callable[[Completed], dict[str, Any]]:
     """completeSocialLogin's payload: the new session and its tokens, or, for a binding,
     the binder's own session and no tokens. Session.current marks either as current."""
 
@@ -145,7 +150,7 @@ def _completed(info: Info) -> Any:
     return fields
 
 
-def _unbound(raw_id: str) -> Any:
+def _unbound(raw_id: str) -> Callable[[models.User], dict[str, Any]]:
     def fields(user: models.User) -> dict[str, Any]:
         return {"unbound_identity_id": strawberry.ID(raw_id), "user": user}
 
@@ -163,17 +168,18 @@ def _node_id(raw: str) -> str:
 
 @strawberry.type
 class SocialQueries:
-    @strawberry.field(description="The configured social login providers.")
-    def social_providers(self, info: Info) -> list[SocialProvider]:
-        providers: list[ProviderInfo] = resolvers.resolve_social_providers(info)
-        return providers  # type: ignore[return-value]
+    @strawberry.field(
+        description="The configured social login providers.", graphql_type=list[SocialProvider]
+    )
+    def social_providers(self, info: Info[Context, None]) -> list[ProviderInfo]:
+        return resolvers.resolve_social_providers(info)
 
 
 @strawberry.type
 class SocialMutations:
     @strawberry.mutation(description="Start logging in with a bound provider account. " + RETURNS)
     async def start_social_login(
-        self, info: Info, input: StartSocialLoginInput
+        self, info: Info[Context, None], input: StartSocialLoginInput
     ) -> StartSocialLoginPayload:
         work = resolvers.resolve_start_social_login(
             info, str(input.provider), input.redirect_uri, input.state
@@ -184,7 +190,7 @@ class SocialMutations:
         description="Start binding a provider account to you (a FULL session). " + RETURNS
     )
     async def start_social_binding(
-        self, info: Info, input: StartSocialBindingInput
+        self, info: Info[Context, None], input: StartSocialBindingInput
     ) -> StartSocialBindingPayload:
         work = resolvers.resolve_start_social_binding(
             info, str(input.provider), input.redirect_uri, input.state
@@ -197,14 +203,14 @@ class SocialMutations:
         "(the payload then carries that session and no new tokens)."
     )
     async def complete_social_login(
-        self, info: Info, input: CompleteSocialLoginInput
+        self, info: Info[Context, None], input: CompleteSocialLoginInput
     ) -> LoginPayload:
         work = resolvers.resolve_complete_social_login(info, input.code)
         return await run_payload(info, LoginPayload, work, _completed(info))
 
     @strawberry.mutation(description="Unbind one of your provider accounts.")
     async def unbind_social_identity(
-        self, info: Info, input: UnbindSocialIdentityInput
+        self, info: Info[Context, None], input: UnbindSocialIdentityInput
     ) -> UnbindSocialIdentityPayload:
         raw = str(input.identity_id)
         work = resolvers.resolve_unbind_social_identity(info, _node_id(raw))

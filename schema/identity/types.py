@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 import strawberry
+from graphql import GraphQLResolveInfo
 from strawberry import relay
 from strawberry.types import Info
 
 import models
-from models.access import AccessLevel as AccessLevelEnum
+from models import AuthMethod
+from models.access import AccessLevel
 from models.errors import DomainError
+from resolvers.context import Context
 from resolvers.identity.sessions import sessions_by_ids
 from schema.scalars import UserError
 
-AuthMethod = strawberry.enum(models.AuthMethod, description="How a session was opened.")
-AccessLevel = strawberry.enum(AccessLevelEnum, description="FULL or LIMITED access.")
+# registered in place (strawberry.enum returns the same class): fields use the domain enum
+strawberry.enum(AuthMethod, description="How a session was opened.")
+strawberry.enum(AccessLevel, description="FULL or LIMITED access.")
 
 
 @strawberry.type(description="One login on one client.")
 class Session(relay.Node):
     id: relay.NodeID[str]
-    auth_method: AuthMethod = strawberry.field(description="How it was opened.")  # type: ignore[valid-type]
-    access_cap: AccessLevel = strawberry.field(  # type: ignore[valid-type]
+    auth_method: AuthMethod = strawberry.field(description="How it was opened.")
+    access_cap: AccessLevel = strawberry.field(
         description="The most this session may do on any number."
     )
     must_set_password: bool = strawberry.field(
@@ -36,28 +41,32 @@ class Session(relay.Node):
     client_ip: str | None = strawberry.field(description="The client's address at login.")
 
     @strawberry.field(description="Whether this is the session making the request.")
-    async def current(self, info: Info) -> bool:
+    async def current(
+        self, root: strawberry.Parent[models.Session], info: Info[Context, None]
+    ) -> bool:
         issued = info.context.issued_session_id
         if issued is not None:
-            return str(issued) == str(self.id)
+            return str(issued) == str(root.id)
         try:
             session = await info.context.current_session()
         except DomainError:
             return False
-        return session is not None and session.id == self.id
+        return session is not None and session.id == root.id
 
     @classmethod
-    def is_type_of(cls, obj: Any, _info: Info) -> bool:
+    def is_type_of(cls, obj: Any, _info: GraphQLResolveInfo) -> bool:
         return isinstance(obj, models.Session | cls)
 
+    # root is a models.Session row, which Node.resolve_id (typed with Self) cannot name
     @classmethod
-    def resolve_id(cls, root: Any, *, info: Info) -> str:
+    def resolve_id(cls, root: Any, *, info: Info[Context, None]) -> str:
         return str(root.id)
 
+    # rows, not instances of this class (Node.resolve_nodes is typed as returning Self)
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Any, required: bool = False
-    ) -> list[models.Session | None]:
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
         return await sessions_by_ids(info, list(node_ids))
 
 

@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from resolvers import person as person_resolvers
+from resolvers.context import Context
 from schema.mutation import run_payload
 from schema.person.types import User
 from schema.scalars import UserError
@@ -40,13 +41,17 @@ class ConfirmEmailPayload:
 @strawberry.type
 class PersonMutations:
     @strawberry.mutation(description="Set alias, display name or recovery e-mail.")
-    async def update_profile(self, info: Info, input: UpdateProfileInput) -> UpdateProfilePayload:
+    async def update_profile(
+        self, info: Info[Context, None], input: UpdateProfileInput
+    ) -> UpdateProfilePayload:
         work = person_resolvers.resolve_update_profile(
             info, alias=input.alias, name=input.name, email=input.email
         )
         return await run_payload(info, UpdateProfilePayload, work, "user")
 
     @strawberry.mutation(description="Confirm the recovery e-mail with the mailed code.")
-    async def confirm_email(self, info: Info, input: ConfirmEmailInput) -> ConfirmEmailPayload:
+    async def confirm_email(
+        self, info: Info[Context, None], input: ConfirmEmailInput
+    ) -> ConfirmEmailPayload:
         work = person_resolvers.resolve_confirm_email(info, input.code)
         return await run_payload(info, ConfirmEmailPayload, work, "user")
