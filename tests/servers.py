@@ -25,7 +25,14 @@ def _read(log: Path) -> str:
     return log.read_text(errors="replace")
 
 
-async def start_hub(env: dict[str, str], port: int, log: Path) -> asyncio.subprocess.Process:
+def _started(log: Path) -> int:
+    return _read(log).count("Application startup complete")
+
+
+async def start_hub(
+    env: dict[str, str], port: int, log: Path, *, workers: int = 1
+) -> asyncio.subprocess.Process:
+    """Start `linehub serve`; return once /readyz answers and every worker has started."""
     with log.open("wb") as out:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -34,6 +41,8 @@ async def start_hub(env: dict[str, str], port: int, log: Path) -> asyncio.subpro
             "serve",
             "--port",
             str(port),
+            "--workers",
+            str(workers),
             env=env,
             cwd=ROOT,
             stdout=out,
@@ -42,7 +51,9 @@ async def start_hub(env: dict[str, str], port: int, log: Path) -> asyncio.subpro
     async with httpx.AsyncClient(timeout=2) as client:
         for _ in range(STARTUP_SECONDS * 10):
             try:
-                if (await client.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
+                ready = await client.get(f"http://127.0.0.1:{port}/readyz")
+                # /readyz may come from the first worker up; the others log when they are
+                if ready.status_code == 200 and (workers == 1 or _started(log) >= workers):
                     return process
             except httpx.TransportError:
                 pass
