@@ -93,12 +93,14 @@ def _wrk(url: str, body: str, token: str, connections: int, seconds: float) -> L
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as file:
         file.write(script)
         file.flush()
-        command = ["wrk", "-t2", f"-c{connections}", f"-d{math.ceil(seconds)}s", "-s"]
-        command += [file.name, url]
-        done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+        # wrk wants at least one connection per thread
+        threads = min(2, connections)
+        command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{math.ceil(seconds)}s"]
+        command += ["--timeout", f"{STALL:.0f}s", "-s", file.name, url]
+        done = subprocess.run(command, capture_output=True, text=True)  # noqa: S603
     found = re.search(r"^BENCH (\d+) (\d+) (\d+) (\d+) (\d+)$", done.stdout, re.MULTILINE)
-    if found is None:
-        raise RuntimeError(f"wrk printed no result: {done.stdout} {done.stderr}")
+    if done.returncode or found is None:
+        raise RuntimeError(f"wrk failed: {done.stdout} {done.stderr}")
     total, errors, micros, p50, p99 = (int(g) for g in found.groups())
     return Load("wrk", total - errors, errors, micros / 1e6, p50 / 1000, p99 / 1000)
 
