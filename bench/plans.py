@@ -42,6 +42,7 @@ __all__ = [
     "explain",
     "grow",
     "seq_scanned",
+    "summary",
 ]
 
 PG_DSN = os.environ.get("LINEHUB_BENCH_PG_DSN", "postgres://postgres@127.0.0.1:5432/test")
@@ -317,18 +318,23 @@ query Page($msisdn: String!, $after: String!) { viewer { line(msisdn: $msisdn) {
 GRANTS = "{ viewer { grantsGiven { level } grantsReceived { level } } }"
 
 
-async def _requests(env: BenchEnv, token: str) -> list[tuple[str, list[Statement]]]:
-    async with capture_statements() as dashboard:
-        result = await env.gql(DASHBOARD, token=token)
+async def _captured(
+    env: BenchEnv, token: str, query: str, variables: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], list[Statement]]:
+    async with capture_statements() as statements:
+        result = await env.gql(query, variables, token=token)
     if result.get("errors"):
-        raise RuntimeError(f"the dashboard failed: {result['errors']}")
-    edges = result["data"]["viewer"]["lines"]["edges"]
-    msisdn = edges[0]["node"]["msisdn"]
-    cursor = edges[0]["node"]["transactions"]["edges"][-1]["cursor"]
-    async with capture_statements() as page:
-        result = await env.gql(LEDGER_PAGE, {"msisdn": msisdn, "after": cursor}, token=token)
-    async with capture_statements() as grants:
-        result = await env.gql(GRANTS, token=token)
+        # a plan of the error path would say nothing about the hot one
+        raise RuntimeError(f"a bench request failed: {result['errors']}")
+    return result["data"], statements
+
+
+async def _requests(env: BenchEnv, token: str) -> list[tuple[str, list[Statement]]]:
+    data, dashboard = await _captured(env, token, DASHBOARD)
+    first = data["viewer"]["lines"]["edges"][0]["node"]
+    after = {"msisdn": first["msisdn"], "after": first["transactions"]["edges"][-1]["cursor"]}
+    _, page = await _captured(env, token, LEDGER_PAGE, after)
+    _, grants = await _captured(env, token, GRANTS)
     return [("dashboard (30 lines)", dashboard), ("ledger page 2", page), ("grants", grants)]
 
 
