@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 if TYPE_CHECKING:
@@ -33,3 +34,5 @@ class Contract(Model):
 
     class Meta:
         table = "contract"
+        # a holder's contracts, and the holder branch of the visible lines
+        indexes = (Index(fields=("holder_id",), name="contract_holder_idx"),)

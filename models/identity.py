@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 from models.access import AccessLevel
@@ -59,6 +60,8 @@ class TemporaryPassword(Model):
     class Meta:
         table = "temporary_password"
         ordering = ("-created_at", "-id")
+        # the person's waiting password, newest first (every temporary-password login)
+        indexes = (Index(fields=("user_id", "created_at"), name="temporary_password_user_idx"),)
 
 
 class Session(Model):
@@ -85,6 +88,12 @@ class Session(Model):
     class Meta:
         table = "session"
         ordering = ("-created_at",)
+        # a person's sessions newest first, and revoking them all; the sessions of one
+        # number's mobile-network logins when its owner changes that setting
+        indexes = (
+            Index(fields=("user_id", "created_at"), name="session_user_created_idx"),
+            Index(fields=("network_msisdn",), name="session_network_msisdn_idx"),
+        )
 
 
 class RefreshToken(Model):
@@ -102,6 +111,8 @@ class RefreshToken(Model):
 
     class Meta:
         table = "refresh_token"
+        # token_hash is unique already; session_id for the CASCADE of a session
+        indexes = (Index(fields=("session_id",), name="refresh_token_session_idx"),)
 
 
 class ThrottleLog(Model):
@@ -129,6 +140,8 @@ class LoginLock(Model):
 
     class Meta:
         table = "login_lock"
+        # every new unknown login sweeps the rows quiet for two days
+        indexes = (Index(fields=("updated_at",), name="login_lock_updated_idx"),)
 
 
 class EmailConfirmation(Model):
@@ -149,3 +162,4 @@ class EmailConfirmation(Model):
     class Meta:
         table = "email_confirmation"
         ordering = ("-created_at",)
+        indexes = (Index(fields=("user_id",), name="email_confirmation_user_idx"),)

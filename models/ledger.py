@@ -7,6 +7,7 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
+from tortoise.indexes import Index
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
@@ -42,6 +43,9 @@ class LedgerEntry(Model):
         table = "ledger_entry"
         ordering = ("-created_at", "-id")
         unique_together = (("line", "idempotency_key"),)
+        # a line's history pages and their first page for many lines at once: WHERE
+        # line_id ... ORDER BY created_at DESC, id DESC (also the line_id foreign key)
+        indexes = (Index(fields=("line_id", "created_at", "id"), name="ledger_line_created_idx"),)
 
 
 async def post_entry(

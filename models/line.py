@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
@@ -76,6 +77,13 @@ class Line(Model):
     class Meta:
         table = "line"
         ordering = ("id",)
+        # the visible-lines lookups (models/access/facts.py) go through contract_id and
+        # user_id; tariff_id keeps the RESTRICT check of a tariff's removal off a scan
+        indexes = (
+            Index(fields=("contract_id",), name="line_contract_idx"),
+            Index(fields=("user_id",), name="line_user_idx"),
+            Index(fields=("tariff_id",), name="line_tariff_idx"),
+        )
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 from models.search import Searchable
@@ -64,7 +65,10 @@ class LineService(Model):
 
     class Meta:
         table = "line_service"
+        # (line, service) is unique, which indexes line_id; service_id on its own for
+        # the RESTRICT check of a service's removal
         unique_together = (("line", "service"),)
+        indexes = (Index(fields=("service_id",), name="line_service_service_idx"),)
 
     @property
     def paid(self) -> bool:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.exceptions import IntegrityError
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 from models.errors import DomainError, ErrorCode
@@ -61,6 +62,8 @@ class SocialIdentity(Model):
         table = "social_identity"
         unique_together = (("issuer", "subject"),)
         ordering = ("bound_at", "id")
+        # a person's bound accounts
+        indexes = (Index(fields=("user_id",), name="social_identity_user_idx"),)
 
 
 class SocialAttempt(Model):
@@ -89,6 +92,11 @@ class SocialAttempt(Model):
 
     class Meta:
         table = "social_attempt"
+        # every new attempt sweeps the long-dead ones by expires_at
+        indexes = (
+            Index(fields=("expires_at",), name="social_attempt_expires_idx"),
+            Index(fields=("user_id",), name="social_attempt_user_idx"),
+        )
 
 
 class SocialLoginCode(Model):
@@ -111,6 +119,11 @@ class SocialLoginCode(Model):
 
     class Meta:
         table = "social_login_code"
+        # every new code sweeps the long-dead ones by expires_at
+        indexes = (
+            Index(fields=("expires_at",), name="social_login_code_expires_idx"),
+            Index(fields=("user_id",), name="social_login_code_user_idx"),
+        )
 
 
 async def open_attempt(**values: Any) -> SocialAttempt:

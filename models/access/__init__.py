@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 if TYPE_CHECKING:
@@ -79,6 +80,12 @@ class Grant(Model):
     class Meta:
         table = "line_grant"
         ordering = ("-created_at", "-id")
+        # a viewer's grants (every request), a line's grants, and granted_by's SET NULL
+        indexes = (
+            Index(fields=("grantee_id",), name="grant_grantee_idx"),
+            Index(fields=("line_id",), name="grant_line_idx"),
+            Index(fields=("granted_by_id",), name="grant_granted_by_idx"),
+        )
 
 
 class AccessRequest(Model):
@@ -106,6 +113,11 @@ class AccessRequest(Model):
     class Meta:
         table = "access_request"
         ordering = ("-created_at", "-id")
+        # a holder's pending requests join through line_id; a requester's own requests
+        indexes = (
+            Index(fields=("line_id",), name="access_request_line_idx"),
+            Index(fields=("requester_id",), name="access_request_requester_idx"),
+        )
 
 
 class AuditEntry(Model):
@@ -128,6 +140,11 @@ class AuditEntry(Model):
     class Meta:
         table = "audit_entry"
         ordering = ("-created_at", "-id")
+        # a line's audit pages, like the ledger's; actor_id for the SET NULL of a person
+        indexes = (
+            Index(fields=("line_id", "created_at", "id"), name="audit_line_created_idx"),
+            Index(fields=("actor_id",), name="audit_actor_idx"),
+        )
 
 
 class PrimaryLine(Model):
@@ -145,3 +162,5 @@ class PrimaryLine(Model):
 
     class Meta:
         table = "primary_line"
+        # user_id is unique already; line_id for the CASCADE of a line's removal
+        indexes = (Index(fields=("line_id",), name="primary_line_line_idx"),)

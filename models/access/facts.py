@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tortoise.expressions import Q
+from pypika_tortoise.context import SqlContext
+from pypika_tortoise.queries import QueryBuilder
+from pypika_tortoise.terms import Term
 
 from models.access import AccessLevel, Grant, Relation
+from models.contract import Contract
 from models.line import Line
 
 Facts = list[tuple[Relation, AccessLevel | None]]
@@ -52,12 +55,51 @@ async def _grant_levels(
     return levels
 
 
+class _Union(Term):
+    """`SELECT .. UNION SELECT ..` as a term (the container of an IN).
+
+    pypika's own set operation renders its parameters as `?` whatever the dialect (it
+    reads the dialect off the query, where there is none), which PostgreSQL refuses;
+    rendered here with the outer statement's context, the values stay bound parameters
+    numbered in the statement's order on both databases.
+    """
+
+    def __init__(self, *queries: QueryBuilder) -> None:
+        super().__init__()
+        self.queries = queries
+
+    def get_sql(self, ctx: SqlContext) -> str:
+        inner = ctx.copy(subquery=False, with_alias=False)
+        sql = " UNION ".join(query.get_sql(inner) for query in self.queries)
+        return f"({sql})" if ctx.subquery else sql
+
+
+def reachable_line_ids(viewer_id: int, granted: Iterable[int]) -> Term:
+    """The ids of the viewer's lines, as a UNION of one indexed lookup per relation.
+
+    `holder_id = ? OR user_id = ?` across the contract join can use no index and reads
+    every line; each branch here is an index lookup (contract.holder_id, then
+    line.contract_id; line.user_id; the primary key for the granted ids), and the union
+    is a handful of ids.
+    """
+    line, contract = Line._meta.basetable, Contract._meta.basetable
+    query = Line._meta.db.query_class
+    held = query.from_(contract).select(contract.id).where(contract.holder_id == viewer_id)
+    branches = [
+        query.from_(line).select(line.id).where(line.contract_id.isin(held)),
+        query.from_(line).select(line.id).where(line.user_id == viewer_id),
+    ]
+    if granted := list(granted):
+        branches.append(query.from_(line).select(line.id).where(line.id.isin(granted)))
+    return _Union(*branches)
+
+
 async def reachable_lines(viewer_id: int) -> list[LineFacts]:
     """Every line the viewer has a relation to, with the relations (two queries)."""
     levels = await _grant_levels(viewer_id)
-    lines = await Line.filter(
-        Q(contract__holder_id=viewer_id) | Q(user_id=viewer_id) | Q(id__in=list(levels))
-    ).select_related("contract")
+    lines = await Line.filter(id__in=reachable_line_ids(viewer_id, levels)).select_related(
+        "contract"
+    )
     return [LineFacts(line, facts_of(line, viewer_id, levels)) for line in lines]
 
 
