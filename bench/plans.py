@@ -20,7 +20,6 @@ import re
 import secrets
 import sys
 import tempfile
-import weakref
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ from tortoise.backends.asyncpg.client import AsyncpgDBClient
 
 from bench.core import Table, scenario
 from bench.env import CHEAP_ARGON2, BenchEnv
+from bench.querycount import AsyncpgHook
 
 __all__ = [
     "BIG_TABLES",
@@ -198,46 +198,6 @@ class Statement:
     args: tuple[Any, ...]
 
 
-class _Capture:
-    """A query logger on every connection of tortoise's asyncpg pool, present and future,
-    like bench/querycount.py's, but keeping each statement's arguments for EXPLAIN."""
-
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self.pool = pool
-        self.statements: list[Statement] = []
-        self._original_init = pool._init
-        self._connections: weakref.WeakSet[asyncpg.Connection] = weakref.WeakSet()
-        self._resets: set[str] = set()
-
-    def _logged(self, record: asyncpg.connection.LoggedQuery) -> None:
-        if record.query not in self._resets:
-            self.statements.append(Statement(record.query, tuple(record.args or ())))
-
-    def _observe(self, connection: asyncpg.Connection) -> None:
-        self._resets.add(connection.get_reset_query())
-        connection.add_query_logger(self._logged)
-        self._connections.add(connection)
-
-    def attach(self) -> None:
-        for holder in self.pool._holders:
-            if holder._con is not None and not holder._con.is_closed():
-                self._observe(holder._con)
-        original = self._original_init
-
-        async def init(connection: asyncpg.Connection) -> None:
-            if original is not None:
-                await original(connection)
-            self._observe(connection)
-
-        self.pool._init = init
-
-    def detach(self) -> None:
-        self.pool._init = self._original_init
-        for connection in list(self._connections):
-            if not connection.is_closed():
-                connection.remove_query_logger(self._logged)
-
-
 @contextlib.asynccontextmanager
 async def capture_statements() -> AsyncIterator[list[Statement]]:
     """Every statement tortoise's PostgreSQL connections run inside the block, with its
@@ -249,14 +209,19 @@ async def capture_statements() -> AsyncIterator[list[Statement]]:
         if client._pool is None:
             await client.create_connection(with_db=True)
     assert client._pool is not None
-    capture = _Capture(client._pool)
-    capture.attach()
+    statements: list[Statement] = []
+
+    def keep(record: asyncpg.connection.LoggedQuery, housekeeping: bool) -> None:
+        if not housekeeping:
+            statements.append(Statement(record.query, tuple(record.args or ())))
+
+    hook = AsyncpgHook.attach(client._pool, keep)
     try:
-        yield capture.statements
+        yield statements
     finally:
         # asyncpg delivers query log records on the next turn of the loop
         await asyncio.sleep(0)
-        capture.detach()
+        await hook.remove()
 
 
 async def explain(statement: Statement) -> dict[str, Any]:

@@ -50,7 +50,7 @@ from tortoise.backends.asyncpg.client import AsyncpgDBClient
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.sqlite.client import SqliteClient
 
-__all__ = ["QueryCounter", "count_queries", "settle"]
+__all__ = ["AsyncpgHook", "QueryCounter", "QueryListener", "count_queries", "settle"]
 
 SQLITE_ROWID_QUERY = "SELECT last_insert_rowid()"
 
@@ -101,7 +101,7 @@ class _Recorder:
         # replaced, never mutated: the SQLite trace runs in aiosqlite's worker thread and
         # iterates whatever tuple it finds
         self._active: tuple[QueryCounter, ...] = ()
-        self._hooks: list[_SqliteHook | _AsyncpgHook] = []
+        self._hooks: list[_SqliteHook | AsyncpgHook] = []
         self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()
         )
@@ -155,7 +155,7 @@ def _root_client(client: BaseDBAsyncClient) -> BaseDBAsyncClient:
     return client
 
 
-async def _hook_for(client: BaseDBAsyncClient, recorder: _Recorder) -> _SqliteHook | _AsyncpgHook:
+async def _hook_for(client: BaseDBAsyncClient, recorder: _Recorder) -> _SqliteHook | AsyncpgHook:
     # open the connection now, outside any block, so its setup is not counted and there is
     # a driver object to hook
     if isinstance(client, SqliteClient):
@@ -168,7 +168,10 @@ async def _hook_for(client: BaseDBAsyncClient, recorder: _Recorder) -> _SqliteHo
             if client._pool is None:
                 await client.create_connection(with_db=True)
         assert client._pool is not None
-        return _AsyncpgHook.attach(client._pool, recorder)
+        return AsyncpgHook.attach(
+            client._pool,
+            lambda record, housekeeping: recorder.record(record.query, housekeeping=housekeeping),
+        )
     raise NotImplementedError(
         f"count_queries observes sqlite and asyncpg clients, not {type(client).__name__}"
     )
@@ -219,19 +222,28 @@ class _SqliteHook:
             del connection._execute
 
 
-class _AsyncpgHook:
-    """A query logger on every connection of one asyncpg pool, present and future."""
+# what a pool hook hands over for each query the driver logged: the record, and whether
+# it is the pool's own reset on release (housekeeping, never the application's)
+QueryListener = Callable[[asyncpg.connection.LoggedQuery, bool], None]
 
-    def __init__(self, pool: asyncpg.Pool, recorder: _Recorder) -> None:
+
+class AsyncpgHook:
+    """A query logger on every connection of one asyncpg pool, present and future.
+
+    Used by `count_queries` and by bench/plans.py (which keeps each statement's
+    arguments for EXPLAIN). asyncpg delivers a record on the next turn of the loop.
+    """
+
+    def __init__(self, pool: asyncpg.Pool, listener: QueryListener) -> None:
         self._pool = pool
-        self._recorder = recorder
+        self._listener = listener
         self._original_init = pool._init
         self._connections: weakref.WeakSet[asyncpg.Connection] = weakref.WeakSet()
         self._reset_queries: set[str] = set()
 
     @classmethod
-    def attach(cls, pool: asyncpg.Pool, recorder: _Recorder) -> _AsyncpgHook:
-        hook = cls(pool, recorder)
+    def attach(cls, pool: asyncpg.Pool, listener: QueryListener) -> AsyncpgHook:
+        hook = cls(pool, listener)
         # asyncpg has no public way to list a pool's connections or to watch new ones;
         # `_holders` and `_init` are the pool's own (asyncpg 0.27 to 0.32 at least)
         for holder in pool._holders:
@@ -253,7 +265,7 @@ class _AsyncpgHook:
         self._connections.add(connection)
 
     def _logged(self, record: asyncpg.connection.LoggedQuery) -> None:
-        self._recorder.record(record.query, housekeeping=record.query in self._reset_queries)
+        self._listener(record, record.query in self._reset_queries)
 
     async def remove(self) -> None:
         self._pool._init = self._original_init
