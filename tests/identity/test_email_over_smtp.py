@@ -11,6 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from i18n import translate
+from tests.conftest import GQL
 from tests.helpers import login
 
 UPDATE = 'mutation { updateProfile(input: {email: "anna@example.org"}) { errors { code } } }'
@@ -44,13 +45,18 @@ def smtp_server() -> Iterator[tuple[Inbox, int]]:
         controller.stop()
 
 
-async def test_the_confirmation_code_arrives_over_smtp(
-    make_gql, settings, demo, smtp_server
-) -> None:
+@pytest.fixture
+async def anna_over_smtp(make_gql, settings, demo, smtp_server) -> tuple[Inbox, GQL, str]:
+    """The server's inbox, a hub that mails through it, and Anna's access token."""
     inbox, port = smtp_server
     smtp = dataclasses.replace(settings, email_backend="smtp", smtp_url=f"smtp://127.0.0.1:{port}")
     gql = make_gql(smtp)
     token = (await login(gql, "9031234567"))["accessToken"]
+    return inbox, gql, token
+
+
+async def test_the_confirmation_code_arrives_over_smtp(anna_over_smtp) -> None:
+    inbox, gql, token = anna_over_smtp
     assert (await gql(UPDATE, token=token))["data"]["updateProfile"]["errors"] == []
     ((recipients, message),) = inbox.messages
     assert recipients == ["anna@example.org"]
@@ -65,13 +71,8 @@ async def test_the_confirmation_code_arrives_over_smtp(
     }
 
 
-async def test_a_russian_confirmation_survives_smtp_encoding(
-    make_gql, settings, demo, smtp_server
-) -> None:
-    inbox, port = smtp_server
-    smtp = dataclasses.replace(settings, email_backend="smtp", smtp_url=f"smtp://127.0.0.1:{port}")
-    gql = make_gql(smtp)
-    token = (await login(gql, "9031234567"))["accessToken"]
+async def test_a_russian_confirmation_survives_smtp_encoding(anna_over_smtp) -> None:
+    inbox, gql, token = anna_over_smtp
     answer = await gql(UPDATE, token=token, headers={"Accept-Language": "ru"})
     assert answer["data"]["updateProfile"]["errors"] == []
     ((_, message),) = inbox.messages
@@ -98,11 +99,8 @@ async def test_a_mail_server_that_is_down_changes_nothing(make_gql, settings, de
     assert viewer["data"]["viewer"]["user"] == {"name": "Анна Иванова", "pendingEmail": None}
 
 
-async def test_an_address_list_is_not_an_address(make_gql, settings, demo, smtp_server) -> None:
-    inbox, port = smtp_server
-    smtp = dataclasses.replace(settings, email_backend="smtp", smtp_url=f"smtp://127.0.0.1:{port}")
-    gql = make_gql(smtp)
-    token = (await login(gql, "9031234567"))["accessToken"]
+async def test_an_address_list_is_not_an_address(anna_over_smtp) -> None:
+    inbox, gql, token = anna_over_smtp
     query = "mutation($e: String) { updateProfile(input: {email: $e}) { errors { code field } } }"
     for address in [
         "anna@example.org,postmaster",
