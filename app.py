@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -108,4 +109,9 @@ def app_from_env() -> Starlette:
     """uvicorn's factory (`linehub serve`): settings read once, here."""
     settings = Settings.from_env()
     configure_logging(settings.log_level, settings.log_format)
-    return create_app(settings)
+    app = create_app(settings)
+    # modules, the schema and the services live as long as the worker: moved out of the
+    # collector's way, a full collection no longer walks them after every few requests
+    gc.collect()
+    gc.freeze()
+    return app

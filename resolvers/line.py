@@ -1,10 +1,13 @@
-"""Fields of a line (through loaders) and updateLine. Capabilities are checked by the
-schema's field permission before any of these run."""
+"""Relations and history of a line (through loaders) and updateLine. Capabilities are
+checked by the schema's line fields before any of these run."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, TypeVar
+from operator import attrgetter
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from auth.policy import Capability
 from models import (
@@ -20,7 +23,7 @@ from models import (
 from models.line import LineChanges, update_line  # schema/line.py reads LineChanges here
 from resolvers.access import requires
 from resolvers.access.grants import actor_of
-from resolvers.access.lines import line_for_mutation
+from resolvers.access.lines import LineView, line_for_mutation
 from resolvers.loaders import AUDIT_ORDER, LEDGER_ORDER
 from resolvers.pagination import Keyset, Page, PageArgs, paginate
 
@@ -28,43 +31,65 @@ if TYPE_CHECKING:
     from strawberry.types import Info
 
     from resolvers.context import Context
-    from resolvers.loaders import CountByLineIdLoader, FirstPageByLineIdLoader
+    from resolvers.loaders import CountByLineIdLoader, FirstPageByLineIdLoader, Loader, Loaders
 
 M = TypeVar("M", AuditEntry, LedgerEntry)
+K = TypeVar("K")
+V = TypeVar("V")
 
 
-async def resolve_tariff(info: Info[Context, None], line: Line) -> Tariff | None:
-    if line.tariff_id is None:
-        return None
-    return await info.context.loaders.tariff_by_id.load(line.tariff_id)
+@dataclass(frozen=True)
+class Related(Generic[K, V]):
+    """A relation of a line read through one of the request's loaders.
+
+    Args:
+        loader: which loader of the request holds it.
+        key: the loader's key on the line's row; None means the line has none.
+    """
+
+    loader: Callable[[Loaders], Loader[K, V]]
+    key: Callable[[Line], K | None]
+
+    def read(self, line: LineView) -> V | Awaitable[V] | None:
+        """The value now if the page loaded it (`load_for`), else a pending load."""
+        key = self.key(line.row)
+        return None if key is None else self.loader(line.loaders).now_or_later(key)
+
+    async def load_for(self, lines: list[LineView]) -> None:
+        """Load it for many lines in one batch, so that `read` answers at once."""
+        if not lines:
+            return
+        keys = {key for line in lines if (key := self.key(line.row)) is not None}
+        await self.loader(lines[0].loaders).load_many(keys)
 
 
-async def resolve_remains(info: Info[Context, None], line: Line) -> list[Allowance]:
-    return await info.context.loaders.allowances_by_line_id.load(line.id)
-
-
-async def resolve_services(info: Info[Context, None], line: Line) -> list[LineService]:
-    return await info.context.loaders.line_services_by_line_id.load(line.id)
-
-
-async def resolve_contract(info: Info[Context, None], line: Line) -> Contract | None:
-    return await info.context.loaders.contract_by_id.load(line.contract_id)
+TARIFF: Related[int, Tariff | None] = Related(attrgetter("tariff_by_id"), attrgetter("tariff_id"))
+REMAINS: Related[int, list[Allowance]] = Related(
+    attrgetter("allowances_by_line_id"), attrgetter("id")
+)
+SERVICES: Related[int, list[LineService]] = Related(
+    attrgetter("line_services_by_line_id"), attrgetter("id")
+)
+CONTRACT: Related[int, Contract | None] = Related(
+    attrgetter("contract_by_id"), attrgetter("contract_id")
+)
+GRANTS: Related[int, list[Grant]] = Related(attrgetter("grants_by_line_id"), attrgetter("id"))
 
 
 async def resolve_transactions(
-    info: Info[Context, None], line: Line, args: PageArgs
+    info: Info[Context, None], line: LineView, args: PageArgs
 ) -> Page[LedgerEntry]:
     loaders = info.context.loaders
     pages, counts = loaders.ledger_page_by_line_id, loaders.ledger_count_by_line_id
-    return await _history(line, args, LedgerEntry, LEDGER_ORDER, pages, counts)
+    return await _history(line.row, args, LedgerEntry, LEDGER_ORDER, pages, counts)
 
 
 async def resolve_audit_log(
-    info: Info[Context, None], line: Line, args: PageArgs
+    info: Info[Context, None], line: LineView, args: PageArgs
 ) -> Page[AuditEntry]:
     loaders = info.context.loaders
     pages, counts = loaders.audit_page_by_line_id, loaders.audit_count_by_line_id
-    return await _history(line, args, AuditEntry, AUDIT_ORDER, pages, counts)
+    return await _history(line.row, args, AuditEntry, AUDIT_ORDER, pages, counts)
 
 
 async def _history(
@@ -84,13 +109,10 @@ async def _history(
     return page
 
 
-async def resolve_line_grants(info: Info[Context, None], line: Line) -> list[Grant]:
-    return await info.context.loaders.grants_by_line_id.load(line.id)
-
-
 @requires(Capability.MANAGE_LINE)
 async def resolve_update_line(
     info: Info[Context, None], need: Capability, msisdn: str, changes: LineChanges
-) -> Line:
-    line, _, session = await line_for_mutation(info, msisdn, need)
-    return await update_line(line, changes, actor_of(session))
+) -> LineView:
+    line, access, session = await line_for_mutation(info, msisdn, need)
+    updated = await update_line(line, changes, actor_of(session))
+    return LineView(updated, access, info.context.loaders)

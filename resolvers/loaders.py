@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from datetime import datetime
 from functools import partial
 from typing import Any, Generic, TypeVar
@@ -37,7 +38,30 @@ LEDGER_ORDER = Keyset("transactions", (("created_at", datetime), ("id", int)), d
 AUDIT_ORDER = Keyset("auditLog", (("created_at", datetime), ("id", int)), descending=True)
 
 K = TypeVar("K")
+V = TypeVar("V")
 M = TypeVar("M", bound=Model)
+
+
+class Loader(DataLoader[K, V]):
+    """A DataLoader that can answer synchronously once it has the value.
+
+    A field that returns an awaitable costs graphql-core a coroutine and a task step per
+    object; one that returns a value costs a function call. A list resolver that loads a
+    page's relations up front (`resolvers.line.prefetch`) lets every field of the page
+    take the synchronous path.
+    """
+
+    def __init__(self) -> None:
+        # aiodataloader's own cache, handed in so that finished loads can be read back
+        self._futures: dict[K, asyncio.Future[V]] = {}
+        super().__init__(cache_map=self._futures)
+
+    def now_or_later(self, key: K) -> V | Awaitable[V]:
+        """The value if this request has already loaded it, else the pending load."""
+        future = self._futures.get(key)
+        if future is None or not future.done() or future.cancelled() or future.exception():
+            return self.load(key)
+        return future.result()
 
 
 def _in_key_order(keys: Iterable[K], rows: Iterable[M], attr: str = "id") -> list[M | None]:
@@ -52,41 +76,41 @@ def _grouped(keys: Iterable[K], rows: Iterable[M], attr: str) -> list[list[M]]:
     return [groups.get(key, []) for key in keys]
 
 
-class TariffByIdLoader(DataLoader[int, Tariff | None]):
+class TariffByIdLoader(Loader[int, Tariff | None]):
     async def batch_load_fn(self, keys: list[int]) -> list[Tariff | None]:
         return _in_key_order(keys, await Tariff.filter(id__in=keys))
 
 
-class ServiceByIdLoader(DataLoader[int, Service | None]):
+class ServiceByIdLoader(Loader[int, Service | None]):
     async def batch_load_fn(self, keys: list[int]) -> list[Service | None]:
         # archived services stay reachable by id: a line may still have one connected.
         # Only the catalogue listing hides them.
         return _in_key_order(keys, await Service.filter(id__in=keys))
 
 
-class UserByIdLoader(DataLoader[int, User | None]):
+class UserByIdLoader(Loader[int, User | None]):
     async def batch_load_fn(self, keys: list[int]) -> list[User | None]:
         return _in_key_order(keys, await User.filter(id__in=keys))
 
 
-class ContractByIdLoader(DataLoader[int, Contract | None]):
+class ContractByIdLoader(Loader[int, Contract | None]):
     async def batch_load_fn(self, keys: list[int]) -> list[Contract | None]:
         return _in_key_order(keys, await Contract.filter(id__in=keys))
 
 
-class AllowancesByLineIdLoader(DataLoader[int, list[Allowance]]):
+class AllowancesByLineIdLoader(Loader[int, list[Allowance]]):
     async def batch_load_fn(self, keys: list[int]) -> list[list[Allowance]]:
         rows = await Allowance.filter(line_id__in=keys).order_by("kind")
         return _grouped(keys, rows, "line_id")
 
 
-class LineServicesByLineIdLoader(DataLoader[int, list[LineService]]):
+class LineServicesByLineIdLoader(Loader[int, list[LineService]]):
     async def batch_load_fn(self, keys: list[int]) -> list[list[LineService]]:
         rows = await LineService.filter(line_id__in=keys).select_related("service").order_by("id")
         return _grouped(keys, rows, "line_id")
 
 
-class GrantsByLineIdLoader(DataLoader[int, list[Grant]]):
+class GrantsByLineIdLoader(Loader[int, list[Grant]]):
     """Live (not revoked) grants of each line, newest first."""
 
     async def batch_load_fn(self, keys: list[int]) -> list[list[Grant]]:
@@ -174,7 +198,7 @@ class FirstPageByLineIdLoader(DataLoader[tuple[int, int], Page[M]], Generic[M]):
         )
 
 
-class LineByIdLoader(DataLoader[int, Line | None]):
+class LineByIdLoader(Loader[int, Line | None]):
     async def batch_load_fn(self, keys: list[int]) -> list[Line | None]:
         return _in_key_order(keys, await Line.filter(id__in=keys).select_related("contract"))
 

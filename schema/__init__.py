@@ -14,7 +14,9 @@ from strawberry.types import ExecutionContext
 
 from config import Settings
 from schema.access.mutations import AccessMutations
+from schema.documents import DocumentCache, Documents
 from schema.errors import ErrorPresenter
+from schema.execution import Execution
 from schema.identity import IdentityMutations
 from schema.identity.social import SocialMutations, SocialQueries
 from schema.limits import NoNulInStrings, QueryLimitsExtension
@@ -50,6 +52,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     # factories, so that every request gets fresh extension instances
     extensions: list = [
         partial(QueryLimitsExtension, limits=settings.limits),
+        # after the limits: they are measured on every request, cached document or not
+        partial(DocumentCache, documents=Documents()),
         partial(ErrorPresenter, limits=settings.limits, suggestions=settings.suggestions),
     ]
     rules: list = [NoNulInStrings]
@@ -60,6 +64,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         extensions=extensions,
+        execution_context_class=Execution,
         config=StrawberryConfig(
             disable_field_suggestions=not settings.suggestions, scalar_map=SCALAR_MAP
         ),

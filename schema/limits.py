@@ -64,7 +64,8 @@ class QueryLimitsExtension(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         ctx = self.execution_context
         document = ctx.graphql_document
-        if document is not None and ctx.pre_execution_errors is None:
+        # a document already refused (or known good: schema.documents) is still measured
+        if document is not None and not ctx.pre_execution_errors:
             operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
             if ctx._provided_operation_name is None and len(operations) > 1:
                 # GraphQL's GetOperation: without a name the document must hold exactly one

@@ -10,17 +10,16 @@ from graphql import GraphQLResolveInfo
 from strawberry import relay
 from strawberry.types import Info
 
-import models
 from auth.policy import Capability
 from models import DeviceKind, LineStatus
 from models.money import to_kopecks
 from resolvers import line as line_resolvers
-from resolvers.access.lines import access_to, lines_by_ids
+from resolvers.access.lines import LineView, lines_by_ids
 from resolvers.access.viewer import resolve_set_primary_line
 from resolvers.context import Context
 from resolvers.ids import db_id
 from resolvers.pagination import PageArgs
-from schema.access.permissions import line_field, line_mutation
+from schema.access.permissions import line_field, line_field_with_args, line_mutation
 from schema.access.types import AuditEntry, LineGrant, LineRelation
 from schema.allowance import Allowance
 from schema.contract import Contract
@@ -45,87 +44,64 @@ class NotificationSettings:
     low_balance_threshold: Money = strawberry.field(description="What counts as low.")
 
 
+def _notification_settings(line: LineView) -> NotificationSettings:
+    row = line.row
+    return NotificationSettings(
+        low_balance=row.notify_low_balance,
+        usage=row.notify_usage,
+        low_balance_threshold=Money.from_kopecks(row.low_balance_threshold),
+    )
+
+
 @strawberry.type(description="A number the viewer can reach: own, a child's, or delegated.")
 class Line(relay.Node):
+    """Its parent object is a `LineView`: the row and the viewer's access to it."""
+
     id: relay.NodeID[int]
-
-    @line_field(None, "10 national digits, e.g. 9031234567.")
-    async def msisdn(self, root: strawberry.Parent[models.Line]) -> str:
-        return root.msisdn
-
-    @line_field(None, "The name the family gave it.")
-    async def label(self, root: strawberry.Parent[models.Line]) -> str | None:
-        return root.label
-
-    @line_field(None, "Phone, tablet, USB modem or router.")
-    async def device_kind(self, root: strawberry.Parent[models.Line]) -> DeviceKind:
-        return root.device_kind
-
-    @line_field(None, "Active, blocked, suspended or closed.")
-    async def status(self, root: strawberry.Parent[models.Line]) -> LineStatus:
-        return root.status
-
-    @line_field(None, "How the viewer relates to it: OWNER, USER, DELEGATE.")
-    async def relations(
-        self, root: strawberry.Parent[models.Line], info: Info[Context, None]
-    ) -> list[LineRelation]:
-        access = await access_to(info, root.id)
-        return sorted(access.relations)
-
-    @line_field(None, "FULL or LIMITED: the viewer's effective level.")
-    async def access_level(
-        self, root: strawberry.Parent[models.Line], info: Info[Context, None]
-    ) -> AccessLevel:
-        return (await access_to(info, root.id)).level
-
-    @line_field(None, "Everything the viewer may do on it.")
-    async def capabilities(
-        self, root: strawberry.Parent[models.Line], info: Info[Context, None]
-    ) -> list[Capability]:
-        access = await access_to(info, root.id)
-        return [c for c in Capability if c in access.capabilities]
-
+    msisdn: str = line_field(None, "10 national digits, e.g. 9031234567.")
+    label: str | None = line_field(None, "The name the family gave it.")
+    device_kind: DeviceKind = line_field(None, "Phone, tablet, USB modem or router.")
+    status: LineStatus = line_field(None, "Active, blocked, suspended or closed.")
+    relations: list[LineRelation] = line_field(
+        None,
+        "How the viewer relates to it: OWNER, USER, DELEGATE.",
+        read=lambda line: sorted(line.access.relations),
+    )
+    access_level: AccessLevel = line_field(
+        None, "FULL or LIMITED: the viewer's effective level.", read=lambda line: line.access.level
+    )
+    capabilities: list[Capability] = line_field(
+        None,
+        "Everything the viewer may do on it.",
+        read=lambda line: [c for c in Capability if c in line.access.capabilities],
+    )
     # the contract (number, home login) is the holder's business, not a delegate's
-    @line_field(Capability.MANAGE_ACCESS, "The contract it is on.", graphql_type=Contract | None)
-    async def contract(
-        self, root: strawberry.Parent[models.Line], info: Info[Context, None]
-    ) -> models.Contract | None:
-        return await line_resolvers.resolve_contract(info, root)
-
-    @line_field(Capability.VIEW_SUMMARY, "The balance.")
-    async def balance(self, root: strawberry.Parent[models.Line]) -> Money | None:
-        return Money.from_kopecks(root.balance)
-
-    @line_field(Capability.VIEW_SUMMARY, "The tariff.", graphql_type=Tariff | None)
-    async def tariff(
-        self, root: strawberry.Parent[models.Line], info: Info[Context, None]
-    ) -> models.Tariff | None:
-        return await line_resolvers.resolve_tariff(info, root)
-
-    @line_field(
+    contract: Contract | None = line_field(
+        Capability.MANAGE_ACCESS, "The contract it is on.", related=line_resolvers.CONTRACT
+    )
+    balance: Money | None = line_field(
+        Capability.VIEW_SUMMARY,
+        "The balance.",
+        read=lambda line: Money.from_kopecks(line.row.balance),
+    )
+    tariff: Tariff | None = line_field(
+        Capability.VIEW_SUMMARY, "The tariff.", related=line_resolvers.TARIFF
+    )
+    remains: list[Allowance] | None = line_field(
         Capability.VIEW_SUMMARY,
         "Minutes, SMS and data left this period.",
-        graphql_type=list[Allowance] | None,
+        related=line_resolvers.REMAINS,
     )
-    async def remains(
-        self, root: strawberry.Parent[models.Line], info: Info[Context, None]
-    ) -> list[models.Allowance] | None:
-        return await line_resolvers.resolve_remains(info, root)
-
-    @line_field(
+    services: list[LineService] | None = line_field(
         Capability.VIEW_SERVICES,
         "Connected services, paid ones marked.",
-        graphql_type=list[LineService] | None,
+        related=line_resolvers.SERVICES,
     )
-    async def services(
-        self, root: strawberry.Parent[models.Line], info: Info[Context, None]
-    ) -> list[models.LineService] | None:
-        return await line_resolvers.resolve_services(info, root)
 
-    @line_field(Capability.VIEW_USAGE, "Payments and charges, newest first.")
+    @line_field_with_args(Capability.VIEW_USAGE, "Payments and charges, newest first.")
     async def transactions(
         self,
-        root: strawberry.Parent[models.Line],
+        root: strawberry.Parent[LineView],
         info: Info[Context, None],
         first: int | None = None,
         after: str | None = None,
@@ -134,34 +110,20 @@ class Line(relay.Node):
         page = await line_resolvers.resolve_transactions(info, root, args)
         return Connection.from_page(page)
 
-    @line_field(Capability.MANAGE_LINE, "Notifications chosen for it.")
-    async def notification_settings(
-        self, root: strawberry.Parent[models.Line]
-    ) -> NotificationSettings | None:
-        return NotificationSettings(
-            low_balance=root.notify_low_balance,
-            usage=root.notify_usage,
-            low_balance_threshold=Money.from_kopecks(root.low_balance_threshold),
-        )
-
-    @line_field(Capability.MANAGE_ACCESS, "What a mobile-network login may do on it.")
-    async def mobile_network_access(
-        self, root: strawberry.Parent[models.Line]
-    ) -> MobileNetworkAccess | None:
-        return root.mobile_network_access
-
-    @line_field(
-        Capability.MANAGE_ACCESS, "People it is delegated to.", graphql_type=list[LineGrant] | None
+    notification_settings: NotificationSettings | None = line_field(
+        Capability.MANAGE_LINE, "Notifications chosen for it.", read=_notification_settings
     )
-    async def grants(
-        self, root: strawberry.Parent[models.Line], info: Info[Context, None]
-    ) -> list[models.Grant] | None:
-        return await line_resolvers.resolve_line_grants(info, root)
+    mobile_network_access: MobileNetworkAccess | None = line_field(
+        Capability.MANAGE_ACCESS, "What a mobile-network login may do on it."
+    )
+    grants: list[LineGrant] | None = line_field(
+        Capability.MANAGE_ACCESS, "People it is delegated to.", related=line_resolvers.GRANTS
+    )
 
-    @line_field(Capability.MANAGE_ACCESS, "Every change of access to it, newest first.")
+    @line_field_with_args(Capability.MANAGE_ACCESS, "Every change of access to it, newest first.")
     async def audit_log(
         self,
-        root: strawberry.Parent[models.Line],
+        root: strawberry.Parent[LineView],
         info: Info[Context, None],
         first: int | None = None,
         after: str | None = None,
@@ -172,9 +134,9 @@ class Line(relay.Node):
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: GraphQLResolveInfo) -> bool:
-        return isinstance(obj, models.Line | cls)
+        return isinstance(obj, LineView | cls)
 
-    # rows, not instances of this class (Node.resolve_nodes is typed as returning Self)
+    # views, not instances of this class (Node.resolve_nodes is typed as returning Self)
     @classmethod
     async def resolve_nodes(
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
@@ -228,7 +190,7 @@ class LineMutations:
     async def update_line(
         self, info: Info[Context, None], input: UpdateLineInput
     ) -> UpdateLinePayload:
-        async def work() -> models.Line:
+        async def work() -> LineView:
             threshold = input.low_balance_threshold
             changes = line_resolvers.LineChanges(
                 label=input.label,

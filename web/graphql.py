@@ -22,6 +22,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
+import orjson
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -191,9 +192,9 @@ class GraphQLView(GraphQL[Context, None]):
             credentials=headers.get("authorization") or None,
         )
 
-    def encode_json(self, data: object) -> str:
-        # Cyrillic stays readable on the wire and in logs; JSON is UTF-8 by definition
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    def encode_json(self, data: object) -> bytes:
+        # UTF-8, compact, Cyrillic as is; in C (orjson): a 50-line answer is 22 kB
+        return orjson.dumps(data)
 
     def parse_json(self, data: str | bytes) -> Any:
         try:

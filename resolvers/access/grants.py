@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 from auth.lookup import find_user, login_key
 from auth.policy import Capability, may_revoke
 from auth.throttle import GRANTS_PER_HOUR, enforce
-from models import AccessLevel, Grant, Line, MobileNetworkAccess, Session
+from models import AccessLevel, Grant, MobileNetworkAccess, Session
 from models.access import grants
 from models.access.audit import Actor
 from models.errors import DomainError, ErrorCode
 from resolvers.access import requires
-from resolvers.access.lines import access_loader, line_for_mutation
+from resolvers.access.lines import LineView, access_loader, line_for_mutation
 
 if TYPE_CHECKING:
     from strawberry.types import Info
@@ -59,9 +59,10 @@ async def resolve_revoke_line_access(
 @requires(Capability.MANAGE_ACCESS)
 async def resolve_set_line_user_access(
     info: Info[Context, None], need: Capability, msisdn: str, level: AccessLevel
-) -> Line:
-    line, _, session = await line_for_mutation(info, msisdn, need)
-    return await grants.set_user_level(line, level, actor_of(session))
+) -> LineView:
+    line, access, session = await line_for_mutation(info, msisdn, need)
+    updated = await grants.set_user_level(line, level, actor_of(session))
+    return LineView(updated, access, info.context.loaders)
 
 
 @requires(Capability.MANAGE_ACCESS)

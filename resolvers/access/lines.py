@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from auth.policy import Capability, LineAccess, line_access
 from models import Line, Relation, Session
-from models.access.facts import LineFacts, in_display_order, reachable_lines
+from models.access.facts import in_display_order, reachable_lines
 from models.access.viewer import primary_line_id
 from models.errors import DomainError, ErrorCode
 from models.line import DeviceKind
@@ -19,7 +19,25 @@ if TYPE_CHECKING:
     from strawberry.types import Info
 
     from resolvers.context import Context
-    from resolvers.loaders import LineAccessByLineIdLoader
+    from resolvers.loaders import LineAccessByLineIdLoader, Loaders
+
+
+@dataclass(frozen=True, slots=True)
+class LineView:
+    """A line as this request's viewer sees it: its row and their access, decided once.
+
+    Access is decided when a line enters the answer (the list, `node`, a mutation's
+    payload), for all of them at once; every field of the schema's `Line` then checks
+    its capability against `access` synchronously, with no lookup of its own.
+    """
+
+    row: Line
+    access: LineAccess
+    loaders: Loaders
+
+    @property
+    def id(self) -> int:
+        return self.row.id
 
 
 @dataclass(frozen=True)
@@ -41,26 +59,29 @@ async def access_to(info: Info[Context, None], line_id: int) -> LineAccess:
 
 async def visible_lines(
     info: Info[Context, None], line_filter: LineFilter, args: PageArgs
-) -> Page[Line]:
+) -> Page[LineView]:
     """Every visible line that passes the filter, in the viewer's display order."""
     session, loader = await access_loader(info)
+    loaders = info.context.loaders
     viewer_id = session.user_id
     reachable = await reachable_lines(viewer_id)
     primary = await primary_line_id(viewer_id)
-    shown: list[LineFacts] = []
+    shown: dict[int, LineView] = {}
     for found in reachable:
-        access = line_access(found.line.id, found.facts, session.access_cap)
-        loader.prime(found.line.id, access)
-        info.context.loaders.line_by_id.prime(found.line.id, found.line)
+        line = found.line
+        access = line_access(line.id, found.facts, session.access_cap)
+        loader.prime(line.id, access)
+        loaders.line_by_id.prime(line.id, line)
         if line_filter.relation and line_filter.relation not in access.relations:
             continue
-        if line_filter.device_kind and found.line.device_kind != line_filter.device_kind:
+        if line_filter.device_kind and line.device_kind != line_filter.device_kind:
             continue
-        shown.append(found)
-    return paginate_list([found.line for found in in_display_order(shown, primary)], args)
+        shown[line.id] = LineView(line, access, loaders)
+    ordered = in_display_order((f for f in reachable if f.line.id in shown), primary)
+    return paginate_list([shown[found.line.id] for found in ordered], args)
 
 
-async def line_by_number(info: Info[Context, None], msisdn: str) -> Line | None:
+async def line_by_number(info: Info[Context, None], msisdn: str) -> LineView | None:
     """`viewer.line(msisdn)`: null unless the viewer has a relation to it.
 
     An unknown number runs the same access queries (for id 0) as a hidden one.
@@ -70,15 +91,19 @@ async def line_by_number(info: Info[Context, None], msisdn: str) -> Line | None:
     return (await lines_by_ids(info, [line.id if line is not None else 0]))[0]
 
 
-async def lines_by_ids(info: Info[Context, None], ids: list[int]) -> list[Line | None]:
+async def lines_by_ids(info: Info[Context, None], ids: list[int]) -> list[LineView | None]:
     """node(id) for lines: the same answer for a line that is hidden as for none at all."""
     session = await info.context.current_session()
     if session is None or session.must_set_password:
         return [None for _ in ids]
     _, loader = await access_loader(info)
+    loaders = info.context.loaders
     accesses = await loader.load_many(ids)
-    lines = await info.context.loaders.line_by_id.load_many(ids)
-    return [line if access.visible else None for line, access in zip(lines, accesses, strict=True)]
+    lines = await loaders.line_by_id.load_many(ids)
+    return [
+        LineView(line, access, loaders) if line is not None and access.visible else None
+        for line, access in zip(lines, accesses, strict=True)
+    ]
 
 
 async def line_for_mutation(

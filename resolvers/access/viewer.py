@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from auth.policy import AccountData, Capability
-from models import Contract, Grant, Line
+from models import Contract, Grant
 from models.access import viewer
 from resolvers.access import requires
-from resolvers.access.lines import line_for_mutation
+from resolvers.access.lines import LineView, line_for_mutation
 from resolvers.guard import require_session, sees_account
 
 if TYPE_CHECKING:
@@ -40,8 +40,8 @@ async def resolve_grants_received(info: Info[Context, None]) -> list[Grant]:
 @requires(Capability.VIEW_SUMMARY)
 async def resolve_set_primary_line(
     info: Info[Context, None], need: Capability, msisdn: str
-) -> Line:
+) -> LineView:
     """Any line the viewer can see may be the one shown first."""
-    line, _, session = await line_for_mutation(info, msisdn, need)
+    line, access, session = await line_for_mutation(info, msisdn, need)
     await viewer.set_primary_line(session.user_id, line.id)
-    return line
+    return LineView(line, access, info.context.loaders)

@@ -1,31 +1,41 @@
 """The capability a number-scoped field or mutation needs, declared on the field itself.
 
-`line_field(Capability.X, ...)` attaches `RequiresCapability`, which reads the viewer's
-access to the line from the per-request loader. A field the viewer may not read
-resolves to null with `extensions.code: FORBIDDEN`; the rest of the line still
-resolves. `line_mutation(resolver, ...)` attaches `DeclaresCapability` with the
-capability the resolver was declared with (`resolvers.access.requires`); the resolver
-checks it, since the line a mutation acts on comes from its input. Both add
-"Requires: X." to the description, and the authorization matrix test lists every field
+A field of `Line` is a `line_field(Capability.X, ...)`: a `GuardedField` that checks the
+viewer's access, decided once per line when it entered the answer (`LineView`), with
+no lookup and no wait. A field the viewer may not read resolves to null with
+`extensions.code: FORBIDDEN`; the rest of the line still resolves. A field with
+arguments is a resolver under `line_field_with_args`, checked the same way.
+
+`line_mutation(resolver, ...)` attaches `DeclaresCapability` with the capability the
+resolver was declared with (`resolvers.access.requires`); the resolver checks it, since
+the line a mutation acts on comes from its input. All add "Requires: X." to the
+description, and the authorization matrix test lists every field
 and mutation carrying either.
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Self
 
 import strawberry
-from strawberry.extensions.field_extension import AsyncExtensionResolver, FieldExtension
-from strawberry.types import Info
+from strawberry.extensions.field_extension import (
+    AsyncExtensionResolver,
+    FieldExtension,
+    SyncExtensionResolver,
+)
+from strawberry.types import Info, get_object_definition
 from strawberry.types.field import StrawberryField
 
-from auth.policy import Capability
+from auth.policy import Capability, LineAccess
 from models.errors import DomainError, ErrorCode
 from resolvers.access import NumberScoped
-from resolvers.access.lines import access_to
+from resolvers.access.lines import LineView
 from resolvers.context import Context
+from resolvers.line import Related
+from schema.fields import ComputedField, Read, selected_names
 
 # a Node's id is how a visible line is named; it carries no number-scoped data
 UNSCOPED_FIELDS = frozenset({"id"})
@@ -69,26 +79,72 @@ class DeclaresCapability(FieldExtension):
         self.capability = capability
 
     def apply(self, field: StrawberryField) -> None:
-        need = self.capability.value if self.capability else "any relation to the line"
-        note = f"Requires: {need}."
-        # apply() runs once per schema built from these types: add the note only once
-        if note not in (field.description or ""):
-            field.description = f"{field.description or ''} {note}".strip()
+        _note(field, self.capability)
 
 
-class RequiresCapability(DeclaresCapability):
-    """Refuse the field unless the viewer's access to `source` (a line) allows it.
+def allowed(access: LineAccess, capability: Capability | None) -> bool:
+    """Whether a field needing `capability` (None: any relation) may be read."""
+    return access.visible and (capability is None or capability in access.capabilities)
+
+
+def _note(field: StrawberryField, capability: Capability | None) -> None:
+    need = capability.value if capability else "any relation to the line"
+    note = f"Requires: {need}."
+    # apply() runs once per schema built from these types: add the note only once
+    if note not in (field.description or ""):
+        field.description = f"{field.description or ''} {note}".strip()
+
+
+class GuardedField(ComputedField):
+    """A field of a line, read synchronously off the `LineView` once its capability holds.
 
     Args:
         capability: what the field needs; None means "any relation to the line".
-        line_of: how to get the line id from the source object (default: `source.id`).
+        related: the relation it reads through a loader, if any: a list of lines loads
+            it for the whole page up front (`prefetch`), and the field then reads it
+            without waiting.
     """
 
     def __init__(
-        self, capability: Capability | None, line_of: Callable[[Any], int] | None = None
+        self,
+        *,
+        capability: Capability | None = None,
+        related: Related[Any, Any] | None = None,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(capability)
-        self.line_of = line_of or (lambda source: source.id)
+        super().__init__(**kwargs)
+        if kwargs.get("read") is None:
+            self.read = lambda line: getattr(line.row, self.python_name)
+        self.capability = capability
+        self.related = related
+
+    def get_result(self, source: Any, info: Any, args: list[Any], kwargs: Any) -> Any:
+        if not allowed(source.access, self.capability):
+            raise DomainError(ErrorCode.FORBIDDEN)
+        return self.read(source)
+
+    def __copy__(self) -> Self:
+        copied = super().__copy__()
+        copied.capability, copied.related = self.capability, self.related
+        return copied
+
+
+class RequiresCapability(DeclaresCapability):
+    """Refuse a resolver field of a line unless the viewer's access allows it.
+
+    For fields with arguments (a line's history pages), which cannot be basic fields.
+    The access is the one decided for the `LineView`: checking it waits on nothing.
+    """
+
+    def _check(self, source: LineView) -> None:
+        if not allowed(source.access, self.capability):
+            raise DomainError(ErrorCode.FORBIDDEN)
+
+    def resolve(
+        self, next_: SyncExtensionResolver, source: Any, info: Info[Context, None], **kwargs: Any
+    ) -> Any:
+        self._check(source)
+        return next_(source, info, **kwargs)
 
     async def resolve_async(
         self,
@@ -97,17 +153,34 @@ class RequiresCapability(DeclaresCapability):
         info: Info[Context, None],
         **kwargs: Any,
     ) -> Any:
-        access = await access_to(info, self.line_of(source))
-        if not access.visible or (self.capability and not access.allows(self.capability)):
-            raise DomainError(ErrorCode.FORBIDDEN)
+        self._check(source)
         result = next_(source, info, **kwargs)
         return await result if inspect.isawaitable(result) else result
 
 
 def line_field(
+    capability: Capability | None,
+    description: str,
+    *,
+    read: Read | None = None,
+    related: Related[Any, Any] | None = None,
+) -> Any:
+    """A field of `Line`: `status: LineStatus = line_field(None, "...", read=...)`.
+
+    Without `read` it is the row's attribute of the same name; with `related` it is
+    that relation, loaded for the page or on its own.
+    """
+    if read is None and related is not None:
+        read = related.read
+    field = GuardedField(capability=capability, related=related, description=description, read=read)
+    _note(field, capability)
+    return field
+
+
+def line_field_with_args(
     capability: Capability | None, description: str, **kwargs: Any
 ) -> Callable[[Callable[..., Awaitable[Any]]], Any]:
-    """`@line_field(Capability.VIEW_SUMMARY, "...")` on an async resolver of a line type."""
+    """`@line_field_with_args(Capability.VIEW_USAGE, "...")` on a resolver of `Line`."""
 
     def wrap(resolver: Callable[..., Awaitable[Any]]) -> Any:
         return strawberry.field(
@@ -118,6 +191,28 @@ def line_field(
         )
 
     return wrap
+
+
+async def prefetch(
+    info: Info[Context, None], lines: list[LineView], line_type: type, *path: str
+) -> None:
+    """Load, for a page of lines at once, every relation its nodes were asked for.
+
+    Only for the lines whose access allows the field: a relation nobody may read is
+    not loaded at all. Each relation is one batched load (the loaders' own queries).
+    """
+    if not lines:
+        return
+    wanted = selected_names(info, *path)
+    names = info.schema.config.name_converter
+    loads = [
+        field.related.load_for([line for line in lines if allowed(line.access, field.capability)])
+        for field in get_object_definition(line_type, strict=True).fields
+        if isinstance(field, GuardedField)
+        and field.related is not None
+        and names.get_graphql_name(field) in wanted
+    ]
+    await asyncio.gather(*loads)
 
 
 def line_mutation(
@@ -139,6 +234,8 @@ def line_mutation(
 
 def required_capability(field: StrawberryField) -> tuple[bool, Capability | None]:
     """(declared?, capability) of a field or mutation: what the matrix test reads."""
+    if isinstance(field, GuardedField):
+        return True, field.capability
     for extension in field.extensions:
         if isinstance(extension, DeclaresCapability):
             return True, extension.capability

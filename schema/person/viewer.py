@@ -8,12 +8,13 @@ from strawberry.types import Info
 import models
 from resolvers.access import viewer as access_viewer
 from resolvers.access.lines import LineFilter as LineQuery
-from resolvers.access.lines import line_by_number, visible_lines
+from resolvers.access.lines import LineView, line_by_number, visible_lines
 from resolvers.access.requests import pending_requests_for_owner
 from resolvers.context import Context
 from resolvers.identity.sessions import resolve_sessions
 from resolvers.pagination import PageArgs
 from resolvers.person import ViewerData, resolve_viewer
+from schema.access.permissions import prefetch
 from schema.access.types import AccessRequest, LineGrant
 from schema.contract import Contract
 from schema.identity.types import Session
@@ -49,13 +50,15 @@ class Viewer:
             device_kind=filter.device_kind if filter else None,
         )
         args = PageArgs(first=first, after=after, last=last, before=before)
-        return Connection.from_page(await visible_lines(info, query, args))
+        page = await visible_lines(info, query, args)
+        await prefetch(info, page.items, Line, "edges", "node")
+        return Connection.from_page(page)
 
     @strawberry.field(
         description="One of your lines by number, any format; null if not yours.",
         graphql_type=Line | None,
     )
-    async def line(self, info: Info[Context, None], msisdn: str) -> models.Line | None:
+    async def line(self, info: Info[Context, None], msisdn: str) -> LineView | None:
         return await line_by_number(info, msisdn)
 
     @strawberry.field(description="Contracts you hold.", graphql_type=list[Contract])

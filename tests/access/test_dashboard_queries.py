@@ -156,3 +156,65 @@ async def test_a_delegates_dashboard_does_not_grow_with_the_lines_either(gql: GQ
     await grow_family(50)
     after = await dashboard_statements(gql, token, 1 + 50 - 6)
     assert after == before
+
+
+FRAGMENTED_DASHBOARD = """
+fragment Money on Money { amount currency }
+fragment Summary on Line {
+  balance { ...Money }
+  tariff { name monthlyFee { amount } }
+  ... on Line { remains { kind total left unit unlimited resetsAt } }
+}
+{ viewer { lines(first: 60) { totalCount edges { node {
+  msisdn label deviceKind relations accessLevel capabilities
+  ...Summary
+  ... { services { paid price { amount } service { name } } }
+} } } } }
+"""
+
+
+async def test_fragments_load_the_page_the_same_way(gql: GQL, demo) -> None:
+    # a page's relations are loaded up front for the fields asked for, wherever in the
+    # document they were asked for: fragments load the same rows with the same statements
+    token = (await login(gql, "9031234567"))["accessToken"]
+    await grow_family(20)
+    plain = await gql(DASHBOARD, token=token)
+    fragmented = await gql(FRAGMENTED_DASHBOARD, token=token)
+    assert fragmented == plain
+    assert await dashboard_statements(gql, token, 20, FRAGMENTED_DASHBOARD) == (
+        await dashboard_statements(gql, token, 20)
+    )
+
+
+async def test_a_relation_the_viewer_may_not_read_is_neither_shown_nor_loaded(
+    gql: GQL, demo
+) -> None:
+    # Boris is a LIMITED delegate on the grown lines: grants need MANAGE_ACCESS, which he
+    # holds on his own line only. His page loads grants for that line alone
+    token = (await login(gql, "9161112233"))["accessToken"]
+    await grow_family(12)
+    with_grants = dashboard(LINE_SUMMARY + " grants { level }")
+    result = await gql(with_grants, token=token)
+    lines = [e["node"] for e in result["data"]["viewer"]["lines"]["edges"]]
+    assert [line["grants"] for line in lines if line["msisdn"] == "9161112233"] == [[]]
+    delegated = [line for line in lines if line["msisdn"] != "9161112233"]
+    assert len(delegated) == 6
+    assert all(line["grants"] is None for line in delegated)
+    forbidden = [e for e in result["errors"] if e["path"][-1] == "grants"]
+    assert len(forbidden) == 6
+    assert {e["extensions"]["code"] for e in forbidden} == {"FORBIDDEN"}
+
+    async with count_queries() as counter:
+        await gql(with_grants, token=token)
+    async with count_queries() as without:
+        await gql(DASHBOARD, token=token)
+    assert counter.count == without.count + 1  # his own line's grants, one statement
+
+    # Masha may read no line's grants: asking for them costs nothing at all
+    masha = (await login(gql, "9031234568"))["accessToken"]
+    async with count_queries() as counter:
+        result = await gql(with_grants, token=masha)
+    async with count_queries() as without:
+        await gql(DASHBOARD, token=masha)
+    assert result["data"]["viewer"]["lines"]["edges"][0]["node"]["grants"] is None
+    assert counter.count == without.count
