@@ -69,6 +69,7 @@ class Services:
             close = getattr(part, "close", None)
             if close is not None:
                 await close()
+        self.hasher.close()
 
     async def __aenter__(self) -> Services:
         return self

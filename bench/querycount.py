@@ -22,8 +22,9 @@ run, including transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE)
 each is a round trip on PostgreSQL and a real statement on SQLite. What is kept apart
 (`QueryCounter.housekeeping`, recorded but not counted): statements the driver adds on its
 own - aiosqlite's `SELECT last_insert_rowid()` after an INSERT and asyncpg's pool reset
-(`RESET ALL` ...) on every release - because SQLite has no reset and PostgreSQL needs no
-rowid query; counting them would make the same code cost different numbers per backend.
+(`RESET ALL` ..., which linehub turns off: models.keep_session) on every release - because
+SQLite has no reset and PostgreSQL needs no rowid query; counting them would make the same
+code cost different numbers per backend.
 Differences left: a multi-statement script is one PostgreSQL record but one SQLite record
 per statement; `executemany` (bulk_create) is one PostgreSQL record but one SQLite record
 per row; a statement PostgreSQL rejects as malformed still went over the wire and counts.

@@ -5,6 +5,8 @@ and its SQLite migration runner splits statements on semicolons: keep both free 
 and quotes.
 """
 
+from tortoise.backends.base.config_generator import expand_db_url
+
 from models.access import (
     AccessLevel,
     AccessRequest,
@@ -80,10 +82,28 @@ __all__ = [
 ]
 
 
+async def keep_session(_: object) -> None:
+    """asyncpg's pool reset, made a no-op (asyncpg itself still rolls back a transaction
+    left open).
+
+    By default every connection returned to the pool runs `pg_advisory_unlock_all(),
+    CLOSE ALL, UNLISTEN *, RESET ALL`: one more round trip after every statement, a
+    tenth of a dashboard request's CPU (issue 10). linehub keeps no session state on a
+    pooled connection: no SET (SET LOCAL, inside a transaction, ends with it), no
+    LISTEN, no advisory lock, no cursor outside a transaction. Code that needs any of
+    them takes a connection of its own.
+    """
+
+
 def tortoise_config(database_url: str) -> dict:
     """The Tortoise configuration for one database URL; migrations live in models.migrations."""
+    connection: str | dict = database_url
+    if database_url.startswith(("postgres://", "postgresql://")):
+        connection = expand_db_url(database_url)
+        # asyncpg's create_pool takes what tortoise does not know itself
+        connection["credentials"]["reset"] = keep_session
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": connection},
         "apps": {
             APP_LABEL: {
                 "models": ["models"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 import strawberry
@@ -18,6 +19,7 @@ from resolvers.filters import price_bound
 from resolvers.pagination import PageArgs
 from resolvers.service import ServiceFilter as ServiceQuery
 from resolvers.service import resolve_service_catalog
+from schema.fields import computed
 from schema.node import load_by_int_ids
 from schema.pagination import Connection
 from schema.scalars import Decimal, Money
@@ -37,9 +39,9 @@ class ServiceType(relay.Node):
     period: ChargePeriod = strawberry.field(description="How often it is charged.")
     is_subscription: bool = strawberry.field(description="A recurring paid subscription.")
 
-    @strawberry.field(description="Price per charge period (zero when free).")
-    def price(self, root: strawberry.Parent[models.Service]) -> Money:
-        return Money.from_kopecks(root.price)
+    price: Money = computed(
+        lambda row: Money.from_kopecks(row.price), "Price per charge period (zero when free)."
+    )
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: GraphQLResolveInfo) -> bool:
@@ -100,15 +102,11 @@ class ServiceQueries:
 @strawberry.type(description="A service connected to a line.")
 class LineService:
     connected_at: datetime = strawberry.field(description="When it was connected.")
-
-    @strawberry.field(description="The catalogue entry.", graphql_type=ServiceType)
-    def service(self, root: strawberry.Parent[models.LineService]) -> models.Service:
-        return root.service
-
-    @strawberry.field(description="Price per period as connected (zero when free).")
-    def price(self, root: strawberry.Parent[models.LineService]) -> Money:
-        return Money.from_kopecks(root.price)
-
-    @strawberry.field(description="Whether it costs money: the forgotten subscription shows here.")
-    def paid(self, root: strawberry.Parent[models.LineService]) -> bool:
-        return root.price > 0
+    # computed: basic fields read off the row, with no resolver call per service
+    service: ServiceType = computed(attrgetter("service"), "The catalogue entry.")
+    price: Money = computed(
+        lambda row: Money.from_kopecks(row.price), "Price per period as connected (zero when free)."
+    )
+    paid: bool = computed(
+        lambda row: row.price > 0, "Whether it costs money: the forgotten subscription shows here."
+    )

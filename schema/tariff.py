@@ -17,6 +17,7 @@ from resolvers.filters import price_bound
 from resolvers.pagination import PageArgs
 from resolvers.tariff import TariffFilter as TariffQuery
 from resolvers.tariff import resolve_tariffs
+from schema.fields import computed
 from schema.node import load_by_int_ids
 from schema.pagination import Connection
 from schema.scalars import Decimal, Money
@@ -39,9 +40,9 @@ class Tariff(relay.Node):
     speed_mbps: int | None = strawberry.field(description="Home internet speed, Mbit/s.")
     tv_channels: int | None = strawberry.field(description="TV channels included.")
 
-    @strawberry.field(description="The monthly fee.")
-    def monthly_fee(self, root: strawberry.Parent[models.Tariff]) -> Money:
-        return Money.from_kopecks(root.monthly_fee)
+    monthly_fee: Money = computed(
+        lambda row: Money.from_kopecks(row.monthly_fee), "The monthly fee."
+    )
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: GraphQLResolveInfo) -> bool:

@@ -218,3 +218,16 @@ async def test_a_relation_the_viewer_may_not_read_is_neither_shown_nor_loaded(
         await gql(DASHBOARD, token=masha)
     assert result["data"]["viewer"]["lines"]["edges"][0]["node"]["grants"] is None
     assert counter.count == without.count
+
+
+async def test_a_connection_goes_back_to_the_pool_without_a_reset_round_trip(
+    gql: GQL, demo
+) -> None:
+    # PostgreSQL: asyncpg would run `RESET ALL` and friends after every statement
+    # (models.keep_session). Nothing of the request's own is left out of the count
+    token = (await login(gql, "9031234567"))["accessToken"]
+    async with count_queries() as counter:
+        result = await gql(DASHBOARD, token=token)
+    assert len(result["data"]["viewer"]["lines"]["edges"]) == 6
+    assert counter.housekeeping == []
+    assert counter.count <= MAX_STATEMENTS
