@@ -31,6 +31,7 @@ from models import (
 )
 from models.access import AccessLevel
 from models.access.facts import facts_for_lines
+from models.compiled import Compiled
 from resolvers.pagination import Keyset, Page
 
 # a line's history, newest first; the id breaks ties between rows of the same instant
@@ -40,6 +41,29 @@ AUDIT_ORDER = Keyset("auditLog", (("created_at", datetime), ("id", int)), descen
 K = TypeVar("K")
 V = TypeVar("V")
 M = TypeVar("M", bound=Model)
+
+# the reads every list page makes, compiled once per shape (models.compiled); each takes
+# the loader's keys, in order, as its values
+TARIFFS = Compiled(Tariff, lambda ids: Tariff.filter(id__in=ids), list)
+SERVICES = Compiled(Service, lambda ids: Service.filter(id__in=ids), list)
+USERS = Compiled(User, lambda ids: User.filter(id__in=ids), list)
+CONTRACTS = Compiled(Contract, lambda ids: Contract.filter(id__in=ids), list)
+LINES = Compiled(Line, lambda ids: Line.filter(id__in=ids).select_related("contract"), list)
+ALLOWANCES = Compiled(
+    Allowance, lambda ids: Allowance.filter(line_id__in=ids).order_by("kind"), list
+)
+LINE_SERVICES = Compiled(
+    LineService,
+    lambda ids: LineService.filter(line_id__in=ids).select_related("service").order_by("id"),
+    list,
+)
+LIVE_GRANTS = Compiled(
+    Grant,
+    lambda ids: Grant.filter(line_id__in=ids, revoked_at__isnull=True).order_by(
+        "-created_at", "-id"
+    ),
+    list,
+)
 
 
 class Loader(DataLoader[K, V]):
@@ -78,46 +102,41 @@ def _grouped(keys: Iterable[K], rows: Iterable[M], attr: str) -> list[list[M]]:
 
 class TariffByIdLoader(Loader[int, Tariff | None]):
     async def batch_load_fn(self, keys: list[int]) -> list[Tariff | None]:
-        return _in_key_order(keys, await Tariff.filter(id__in=keys))
+        return _in_key_order(keys, await TARIFFS.run(keys))
 
 
 class ServiceByIdLoader(Loader[int, Service | None]):
     async def batch_load_fn(self, keys: list[int]) -> list[Service | None]:
         # archived services stay reachable by id: a line may still have one connected.
         # Only the catalogue listing hides them.
-        return _in_key_order(keys, await Service.filter(id__in=keys))
+        return _in_key_order(keys, await SERVICES.run(keys))
 
 
 class UserByIdLoader(Loader[int, User | None]):
     async def batch_load_fn(self, keys: list[int]) -> list[User | None]:
-        return _in_key_order(keys, await User.filter(id__in=keys))
+        return _in_key_order(keys, await USERS.run(keys))
 
 
 class ContractByIdLoader(Loader[int, Contract | None]):
     async def batch_load_fn(self, keys: list[int]) -> list[Contract | None]:
-        return _in_key_order(keys, await Contract.filter(id__in=keys))
+        return _in_key_order(keys, await CONTRACTS.run(keys))
 
 
 class AllowancesByLineIdLoader(Loader[int, list[Allowance]]):
     async def batch_load_fn(self, keys: list[int]) -> list[list[Allowance]]:
-        rows = await Allowance.filter(line_id__in=keys).order_by("kind")
-        return _grouped(keys, rows, "line_id")
+        return _grouped(keys, await ALLOWANCES.run(keys), "line_id")
 
 
 class LineServicesByLineIdLoader(Loader[int, list[LineService]]):
     async def batch_load_fn(self, keys: list[int]) -> list[list[LineService]]:
-        rows = await LineService.filter(line_id__in=keys).select_related("service").order_by("id")
-        return _grouped(keys, rows, "line_id")
+        return _grouped(keys, await LINE_SERVICES.run(keys), "line_id")
 
 
 class GrantsByLineIdLoader(Loader[int, list[Grant]]):
     """Live (not revoked) grants of each line, newest first."""
 
     async def batch_load_fn(self, keys: list[int]) -> list[list[Grant]]:
-        rows = await Grant.filter(line_id__in=keys, revoked_at__isnull=True).order_by(
-            "-created_at", "-id"
-        )
-        return _grouped(keys, rows, "line_id")
+        return _grouped(keys, await LIVE_GRANTS.run(keys), "line_id")
 
 
 class CountByLineIdLoader(DataLoader[int, int]):
@@ -200,7 +219,7 @@ class FirstPageByLineIdLoader(DataLoader[tuple[int, int], Page[M]], Generic[M]):
 
 class LineByIdLoader(Loader[int, Line | None]):
     async def batch_load_fn(self, keys: list[int]) -> list[Line | None]:
-        return _in_key_order(keys, await Line.filter(id__in=keys).select_related("contract"))
+        return _in_key_order(keys, await LINES.run(keys))
 
 
 class LineAccessByLineIdLoader(DataLoader[int, LineAccess]):

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from pypika_tortoise.context import SqlContext
 from pypika_tortoise.queries import QueryBuilder
 from pypika_tortoise.terms import Term
+from tortoise.queryset import QuerySet
 
 from models.access import AccessLevel, Grant, Relation
+from models.compiled import Compiled
 from models.contract import Contract
 from models.line import Line
 
@@ -41,17 +43,31 @@ def facts_of(line: Line, viewer_id: int, grant_levels: dict[int, AccessLevel]) -
     return facts
 
 
+def _live_grants(viewer_id: int) -> QuerySet[Grant]:
+    return Grant.filter(grantee_id=viewer_id, revoked_at__isnull=True)
+
+
+# every request of a logged-in viewer runs these: compiled once per shape (models.compiled)
+_GRANTS = Compiled(Grant, _live_grants, lambda viewer_id: [viewer_id])
+_GRANTS_ON = Compiled(
+    Grant,
+    lambda viewer_id, line_ids: _live_grants(viewer_id).filter(line_id__in=line_ids),
+    lambda viewer_id, line_ids: [viewer_id, *line_ids],
+)
+
+
 async def _grant_levels(
     viewer_id: int, line_ids: Iterable[int] | None = None
 ) -> dict[int, AccessLevel]:
-    query = Grant.filter(grantee_id=viewer_id, revoked_at__isnull=True)
-    if line_ids is not None:
-        query = query.filter(line_id__in=list(line_ids))
+    if line_ids is None:
+        grants = await _GRANTS.run(viewer_id)
+    else:
+        grants = await _GRANTS_ON.run(viewer_id, list(line_ids))
     levels: dict[int, AccessLevel] = {}
-    for line_id, level in await query.values_list("line_id", "level"):
+    for found in grants:
         # two grants on one line cannot exist (grant() updates), but FULL wins if they did
-        if levels.get(line_id) is not AccessLevel.FULL:
-            levels[line_id] = AccessLevel(level)
+        if levels.get(found.line_id) is not AccessLevel.FULL:
+            levels[found.line_id] = AccessLevel(found.level)
     return levels
 
 
@@ -94,12 +110,21 @@ def reachable_line_ids(viewer_id: int, granted: Iterable[int]) -> Term:
     return _Union(*branches)
 
 
+_REACHABLE = Compiled(
+    Line,
+    lambda viewer_id, granted: Line.filter(
+        id__in=reachable_line_ids(viewer_id, granted)
+    ).select_related("contract"),
+    # the UNION's branches in order: held contracts, own number, granted ids
+    lambda viewer_id, granted: [viewer_id, viewer_id, *granted],
+)
+_LINES = Compiled(Line, lambda ids: Line.filter(id__in=ids).select_related("contract"), list)
+
+
 async def reachable_lines(viewer_id: int) -> list[LineFacts]:
     """Every line the viewer has a relation to, with the relations (two queries)."""
     levels = await _grant_levels(viewer_id)
-    lines = await Line.filter(id__in=reachable_line_ids(viewer_id, levels)).select_related(
-        "contract"
-    )
+    lines = await _REACHABLE.run(viewer_id, list(levels))
     return [LineFacts(line, facts_of(line, viewer_id, levels)) for line in lines]
 
 
@@ -108,7 +133,7 @@ async def facts_for_lines(viewer_id: int, line_ids: list[int]) -> dict[int, Line
     if not line_ids:
         return {}
     levels = await _grant_levels(viewer_id, line_ids)
-    lines = await Line.filter(id__in=line_ids).select_related("contract")
+    lines = await _LINES.run(line_ids)
     return {line.id: LineFacts(line, facts_of(line, viewer_id, levels)) for line in lines}
 
 

@@ -4,6 +4,7 @@ and the number they want shown first. Callers decide whether the session may see
 from __future__ import annotations
 
 from models.access import Grant, PrimaryLine
+from models.compiled import Compiled
 from models.contract import Contract
 
 
@@ -30,10 +31,16 @@ async def grants_received(grantee_id: int) -> list[Grant]:
     )
 
 
+# read on every page of lines: compiled once (models.compiled)
+_PRIMARY = Compiled(
+    PrimaryLine, lambda user_id: PrimaryLine.filter(user_id=user_id), lambda user_id: [user_id]
+)
+
+
 async def primary_line_id(user_id: int) -> int | None:
-    """The line the person chose to see first, if any."""
-    # a single-row flat values_list yields the bare value; tortoise 1.1 types it as a tuple
-    return await PrimaryLine.get_or_none(user_id=user_id).values_list("line_id", flat=True)  # type: ignore[return-value]
+    """The line the person chose to see first, if any (one per person: unique user)."""
+    found = await _PRIMARY.run(user_id)
+    return found[0].line_id if found else None
 
 
 async def set_primary_line(user_id: int, line_id: int) -> None:
