@@ -21,6 +21,7 @@ from auth.tokens import (
 )
 from models import AuthMethod, RefreshToken, Session, User
 from models.access import AccessLevel
+from models.compiled import Compiled
 from models.errors import DomainError, ErrorCode
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
@@ -130,13 +131,23 @@ async def revoke_others(user_id: int, keep: uuid.UUID, reason: str) -> int:
     )
 
 
+# every authenticated request reads its session: compiled once (models.compiled); the
+# id is bound as text on both databases
+_SESSION = Compiled(
+    Session,
+    lambda session_id: Session.filter(id=session_id).select_related("user"),
+    lambda session_id: [str(session_id)],
+)
+
+
 async def authenticate(access_token: str, tokens: AccessTokens) -> Session:
     """The live session an access token names, or UNAUTHENTICATED / SESSION_REVOKED."""
     try:
         claims = tokens.verify(access_token)
     except TokenError:
         raise DomainError(ErrorCode.UNAUTHENTICATED) from None
-    session = await Session.get_or_none(id=claims.session_id).select_related("user")
+    found = await _SESSION.run(claims.session_id)
+    session = found[0] if found else None
     if session is None or session.user_id != claims.user_id:
         raise DomainError(ErrorCode.UNAUTHENTICATED)
     if session.revoked_at is not None:
