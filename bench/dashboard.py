@@ -31,6 +31,7 @@ from typing import IO, TYPE_CHECKING, Any
 import asyncpg
 import httpx
 
+from bench import dashboard_postgraphile as postgraphile
 from bench.core import Table, scenario
 from bench.dashboard_data import (
     Holder,
@@ -102,6 +103,10 @@ class Server:
     command: list[str]
     env: dict[str, str]
     port: int
+    query: str = QUERY
+    cwd: Path | None = None
+    # uvicorn's workers are multiprocessing spawn children; node's cluster forks them all
+    every_child_works: bool = False
     process: subprocess.Popen[bytes] | None = None
     # its output goes to a file: a pipe nobody reads would fill and stall the server
     log: IO[bytes] | None = None
@@ -115,6 +120,7 @@ class Server:
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and modules
             self.command,
             env=self.env,
+            cwd=self.cwd,
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -140,7 +146,8 @@ class Server:
 
     def workers(self) -> list[int]:
         assert self.process is not None
-        return [pid for pid in children(self.process.pid) if is_worker(pid)]
+        found = children(self.process.pid)
+        return found if self.every_child_works else [pid for pid in found if is_worker(pid)]
 
     def cpu(self) -> dict[int, float]:
         """CPU seconds of the supervisor and each of its children, by pid."""
@@ -155,7 +162,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited at start:\n{self.output()}")
             try:
-                answer = await post(client, self.url, token)
+                answer = await post(client, self.url, token, self.query)
                 if answer.status_code == 200 and len(self.workers()) == WORKERS:
                     return
             except httpx.TransportError:
@@ -164,9 +171,18 @@ class Server:
         raise RuntimeError(f"{self.name} did not answer within 60 s")
 
 
-async def post(client: httpx.AsyncClient, url: str, token: str) -> httpx.Response:
+async def post(
+    client: httpx.AsyncClient, url: str, token: str, query: str = QUERY
+) -> httpx.Response:
     headers = {"Authorization": f"Bearer {token}"}
-    return await client.post(url, json={"query": QUERY}, headers=headers)
+    return await client.post(url, json={"query": query}, headers=headers)
+
+
+def postgraphile_server(url: str) -> Server:
+    port = free_port()
+    env = {**os.environ, **postgraphile.environment(url, SECRET_KEY, port, WORKERS)}
+    command = postgraphile.command()
+    return Server("postgraphile", command, env, port, postgraphile.QUERY, postgraphile.HERE, True)
 
 
 def servers(url: str) -> list[Server]:
@@ -222,10 +238,15 @@ def first_difference(left: Any, right: Any, path: str = "") -> str:
 
 
 async def check_same(
-    client: httpx.AsyncClient, linehub: Server, baseline: Server, h: Holder
+    client: httpx.AsyncClient, linehub: Server, baseline: Server, h: Holder, others: list[Server]
 ) -> int:
-    """Both answers are the same JSON, with every visible line and no error; the size."""
+    """linehub's and the baseline's answers are the same JSON, with every visible line and
+    no error; PostGraphile's says the same of every line. The size of linehub's."""
     ours, theirs = [(await post(client, s.url, h.token)).json() for s in (linehub, baseline)]
+    for other in others:
+        answer = (await post(client, other.url, h.token, other.query)).json()
+        if "errors" in answer or postgraphile.theirs(answer) != postgraphile.ours(ours):
+            raise RuntimeError(f"{other.name} and linehub differ for {h.label}: {answer}"[:2000])
     if "errors" in ours:
         raise RuntimeError(f"linehub answered {h.label} with errors: {ours['errors']}")
     edges = ours["data"]["viewer"]["lines"]["edges"]
@@ -259,7 +280,7 @@ class Measured:
 
 
 async def measure(server: Server, holder: Holder, postgres: PostgresCpu) -> Measured:
-    body = json.dumps({"query": QUERY})
+    body = json.dumps({"query": server.query})
     await asyncio.to_thread(run_load, server.url, body, holder.token, CONNECTIONS, WARM_UP)
     serial = await asyncio.to_thread(run_load, server.url, body, holder.token, 1, SERIAL)
     cpu_before, pg_before = server.cpu(), await postgres.read()
@@ -280,8 +301,8 @@ def ratio(ours: float, theirs: float) -> str:
     return f"{ours / theirs:.2f}x" if theirs else "-"
 
 
-def add_rows(table: Table, holder: Holder, ours: Measured, theirs: Measured) -> None:
-    for name, m in (("linehub", ours), ("baseline", theirs)):
+def add_rows(table: Table, holder: Holder, measured: dict[str, Measured]) -> None:
+    for name, m in measured.items():
         table.add(
             holder.label,
             name,
@@ -293,17 +314,21 @@ def add_rows(table: Table, holder: Holder, ours: Measured, theirs: Measured) -> 
             m.serial_p50_ms,
             m.split(),
         )
-    table.add(
-        holder.label,
-        "linehub/baseline",
-        ratio(ours.load.per_second, theirs.load.per_second),
-        ratio(ours.load.p50_ms, theirs.load.p50_ms),
-        ratio(ours.load.p99_ms, theirs.load.p99_ms),
-        ratio(ours.cpu_ms(), theirs.cpu_ms()),
-        ratio(ours.pg_ms(), theirs.pg_ms()),
-        ratio(ours.serial_p50_ms, theirs.serial_p50_ms),
-        "",
-    )
+    ours = measured["linehub"]
+    for name, theirs in measured.items():
+        if name == "linehub":
+            continue
+        table.add(
+            holder.label,
+            f"linehub/{name}",
+            ratio(ours.load.per_second, theirs.load.per_second),
+            ratio(ours.load.p50_ms, theirs.load.p50_ms),
+            ratio(ours.load.p99_ms, theirs.load.p99_ms),
+            ratio(ours.cpu_ms(), theirs.cpu_ms()),
+            ratio(ours.pg_ms(), theirs.pg_ms()),
+            ratio(ours.serial_p50_ms, theirs.serial_p50_ms),
+            "",
+        )
 
 
 @contextmanager
@@ -339,6 +364,12 @@ async def dashboard(env: BenchEnv) -> Table:
         holders = await prepare(url)
         sizes = await table_sizes(url)
         linehub, baseline = started = servers(url)
+        others: list[Server] = []
+        if (why_not := postgraphile.missing()) is None:
+            await postgraphile.install()
+            await postgraphile.prepare_database(url)
+            others = [postgraphile_server(url)]
+            started = [*started, *others]
         table = Table(
             f"family dashboard, PostgreSQL, {WORKERS} workers each, {tool_name()} with "
             f"{CONNECTIONS} connections, {SECONDS:.0f} s per run",
@@ -359,13 +390,13 @@ async def dashboard(env: BenchEnv) -> Table:
                 for server in started:
                     await server.wait_ready(client, holders[0].token)
                 answer_bytes = [
-                    await check_same(client, linehub, baseline, holder) for holder in holders
+                    await check_same(client, linehub, baseline, holder, others)
+                    for holder in holders
                 ]
             postgres = PostgresCpu(database_url("postgres"), name)
             for holder in holders:
-                ours = await measure(linehub, holder, postgres)
-                theirs = await measure(baseline, holder, postgres)
-                add_rows(table, holder, ours, theirs)
+                measured = {s.name: await measure(s, holder, postgres) for s in started}
+                add_rows(table, holder, measured)
     finally:
         await drop_database(name)
     table.notes += [
@@ -378,6 +409,10 @@ async def dashboard(env: BenchEnv) -> Table:
         "worker split: each worker's share of the workers' CPU",
         f"linehub logs every request (INFO, as deployed); baseline: {len(QUERY)}-byte query "
         "not parsed, 4 statements, TCP_NODELAY on its socket",
+        "postgraphile: PostGraphile 5 (node cluster, 2 workers), token checked in JS, "
+        "session and visible lines by row security; its answer matched linehub's line by line"
+        if not why_not
+        else f"postgraphile: left out ({why_not})",
         f"machine load average before the run: {load_before:.2f} on {os.cpu_count()} CPUs",
     ]
     return table
