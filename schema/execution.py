@@ -9,16 +9,31 @@ is what it is, a finished value; coroutines and pending loads are still awaited.
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from types import CoroutineType
 from typing import Any, TypeGuard
 
 from strawberry.execution import optimized_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from tortoise.models import Model
 
+# asked for every value of the answer (thousands per page): the types that make up most
+# of them answer with one set lookup
+_VALUES = frozenset({type(None), bool, int, float, str, list, tuple, dict, Decimal, datetime, date})
+
 
 def is_awaitable(value: Any) -> TypeGuard[Any]:
     """graphql-core's question, answered False for a tortoise row."""
-    return not isinstance(value, Model) and optimized_is_awaitable(value)
+    kind = type(value)
+    if kind in _VALUES:
+        return False
+    if kind is CoroutineType:
+        return True
+    if isinstance(value, Model | Enum):
+        return False
+    return optimized_is_awaitable(value)
 
 
 class Execution(StrawberryGraphQLCoreExecutionContext):
