@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 
 from tortoise.transactions import in_transaction
 
-from auth.login import record_failure
+from auth.login import locked, record_failure
 from auth.lookup import login_of
 from auth.passwords import check_password_policy
 from auth.services import AuthServices
-from auth.sessions import revoke_others
+from auth.sessions import ClientInfo, revoke_others
+from auth.throttle import LOGINS_PER_CLIENT, PASSWORD_CHANGES_PER_USER, client_key, enforce
 from models import Credential, Session, User
 from models.errors import DomainError, ErrorCode
 
@@ -47,10 +48,19 @@ async def set_password(session: Session, password: str, repeat: str, svc: AuthSe
 
 
 async def change_password(
-    session: Session, old: str, new: str, repeat: str, svc: AuthServices
+    session: Session, old: str, new: str, repeat: str, client: ClientInfo, svc: AuthServices
 ) -> Session:
+    """Checking the old password is an argon2 verify: throttled per person and per
+    address (with the logins), and never run while the password login is locked."""
     user = session.user
+    await enforce(
+        svc.throttle,
+        PASSWORD_CHANGES_PER_USER.of(str(user.id)),
+        LOGINS_PER_CLIENT.of(client_key(client.ip)),
+    )
     credential, _ = await Credential.get_or_create(user=user)
+    if credential.locked_until and credential.locked_until > datetime.now(UTC):
+        raise locked(credential.locked_until)
     current = None if credential.permanent_disabled else credential.password_hash
     if not await svc.hasher.verify(current, old[:1024]):
         await record_failure(user)

@@ -81,8 +81,12 @@ PASSWORD_REQUESTS_PER_CLIENT = Rule("pwreq-client", (Limit(30, 3600),))
 # login) or channel (web, USSD) asked for it: nobody is flooded by asking under many names
 SMS_PER_PHONE = Rule("sms-phone", PASSWORD_REQUESTS_PER_NUMBER.limits)
 # a NAT full of people logs in far less often; one address guessing passwords across
-# many numbers (each guess an argon2 hash, ~0.1 s of a core) is held to ~10 000 a day
+# many numbers (each guess an argon2 hash, ~0.1 s of a core) is held to ~10 000 a day.
+# Every password check from the address counts here, logins and password changes alike
 LOGINS_PER_CLIENT = Rule("login-client", (Limit(100, 15 * 60),))
+# changing a password checks the old one (argon2 again): a person changes theirs rarely,
+# a stolen session guessing the old password is held to a handful an hour
+PASSWORD_CHANGES_PER_USER = Rule("pwchange-user", (Limit(5, 15 * 60), Limit(20, 24 * 3600)))
 # every access request sends an SMS to someone else's number: a person asks for a few
 # numbers, a script must not text strangers
 ACCESS_REQUESTS_PER_USER = Rule("accessreq-user", (Limit(10, 3600),))

@@ -100,6 +100,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The query uses {count} aliases; at most {max} are allowed.",
         "ru": "В запросе {count} псевдонимов, допустимо не больше {max}.",
     },
+    "TOO_MANY_PASSWORD_CHECKS": {
+        "en": "A request may log in or set a password once; this one tries {count} times.",
+        "ru": "Войти или задать пароль можно один раз за запрос, а в этом запросе {count}.",
+    },
     "QUERY_TOO_COMPLEX": {
         "en": "The query costs {cost}; at most {max} is allowed.",
         "ru": "Стоимость запроса {cost}, допустимо не больше {max}.",

@@ -19,7 +19,7 @@ from schema.errors import ErrorPresenter
 from schema.execution import Execution
 from schema.identity import IdentityMutations
 from schema.identity.social import SocialMutations, SocialQueries
-from schema.limits import NoNulInStrings, QueryLimitsExtension
+from schema.limits import NoNulInStrings, OnePasswordCheck, QueryLimitsExtension
 from schema.line import LineMutations
 from schema.node import NodeQueries
 from schema.person.mutations import PersonMutations
@@ -56,7 +56,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         partial(DocumentCache, documents=Documents()),
         partial(ErrorPresenter, limits=settings.limits, suggestions=settings.suggestions),
     ]
-    rules: list = [NoNulInStrings]
+    rules: list = [NoNulInStrings, OnePasswordCheck]
     if not settings.introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     extensions.append(partial(AddValidationRules, rules))

@@ -20,6 +20,7 @@ from graphql import (
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
     StringValueNode,
     ValidationRule,
@@ -109,6 +110,39 @@ class QueryLimitsExtension(SchemaExtension):
             if cost > self.limits.max_cost:
                 return LimitError("QUERY_TOO_COMPLEX", cost=cost, max=self.limits.max_cost)
         return None
+
+
+# the mutations that run argon2 (a verify or a hash: ~0.1 s of a core and 64 MiB each)
+ARGON2_MUTATIONS = frozenset({"login", "changePassword", "setPassword", "requestPassword"})
+
+
+class OnePasswordCheck(ValidationRule):
+    """At most one mutation that runs argon2 per operation.
+
+    Thirty aliased `changePassword` calls in one request were thirty argon2 verifies
+    before any throttle could count them as more than one request; nobody needs two
+    in one request. Counted through fragments, refused before anything runs.
+    """
+
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
+        if node.operation != OperationType.MUTATION:
+            return
+        count = self._count(node.selection_set, set())
+        if count > 1:
+            self.report_error(LimitError("TOO_MANY_PASSWORD_CHECKS", count=count, max=1))
+
+    def _count(self, selection_set: SelectionSetNode | None, seen: set[str]) -> int:
+        total = 0
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                total += selection.name.value in ARGON2_MUTATIONS
+            elif isinstance(selection, InlineFragmentNode):
+                total += self._count(selection.selection_set, seen)
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+                seen.add(selection.name.value)  # a cycle is validation's to refuse
+                fragment = self.context.get_fragment(selection.name.value)
+                total += self._count(fragment.selection_set if fragment else None, seen)
+        return total
 
 
 class NoNulInStrings(ValidationRule):

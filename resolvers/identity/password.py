@@ -31,4 +31,5 @@ async def resolve_change_password(
     info: Info[Context, None], old: str, new: str, repeat: str
 ) -> Session:
     session = await require_session(info, changes=AccountData.PASSWORD)
-    return await change_password(session, old, new, repeat, info.context.services)
+    context = info.context
+    return await change_password(session, old, new, repeat, context.client, context.services)
