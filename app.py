@@ -65,7 +65,10 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             # request tasks do not inherit the lifespan task's context: the ORM must be
             # reachable process-wide, as Tortoise's own Starlette integration sets it up
             await Tortoise.init(
-                config=tortoise_config(settings.database_url), _enable_global_fallback=True
+                config=tortoise_config(
+                    settings.database_url, statement_seconds=settings.limits.request_seconds
+                ),
+                _enable_global_fallback=True,
             )
         log.info("linehub started (env=%s)", settings.env)
         try:

@@ -46,6 +46,10 @@ class QueryLimits:
     max_tokens: int = 5_000
     max_body_bytes: int = 100_000
     max_cost: int = 1_000
+    # what one request may spend: its time (in PostgreSQL every statement is stopped at
+    # the same mark) and the size of its answer
+    request_seconds: float = 10.0
+    max_response_bytes: int = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,8 @@ class Settings:
                     max_tokens=config("MAX_QUERY_TOKENS", cast=int, default=5_000),
                     max_body_bytes=config("MAX_BODY_BYTES", cast=int, default=100_000),
                     max_cost=config("MAX_QUERY_COST", cast=int, default=1_000),
+                    request_seconds=config("REQUEST_TIMEOUT_SECONDS", cast=float, default=10.0),
+                    max_response_bytes=config("MAX_RESPONSE_BYTES", cast=int, default=2_000_000),
                 ),
                 argon2=Argon2Params(
                     time_cost=config("ARGON2_TIME_COST", cast=int, default=3),

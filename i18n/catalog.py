@@ -104,6 +104,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "A request may log in or set a password once; this one tries {count} times.",
         "ru": "Войти или задать пароль можно один раз за запрос, а в этом запросе {count}.",
     },
+    "TIMEOUT": {
+        "en": "The request took longer than {seconds} s and was stopped; ask for less at once.",
+        "ru": "Запрос выполнялся дольше {seconds} с и был остановлен; запросите меньше за раз.",
+    },
+    "RESPONSE_TOO_LARGE": {
+        "en": "The answer would be larger than {max} bytes; ask for smaller pages.",
+        "ru": "Ответ получился бы больше {max} байт; запрашивайте страницы поменьше.",
+    },
     "QUERY_TOO_COMPLEX": {
         "en": "The query costs {cost}; at most {max} is allowed.",
         "ru": "Стоимость запроса {cost}, допустимо не больше {max}.",

@@ -95,13 +95,21 @@ async def keep_session(_: object) -> None:
     """
 
 
-def tortoise_config(database_url: str) -> dict:
-    """The Tortoise configuration for one database URL; migrations live in models.migrations."""
+def tortoise_config(database_url: str, *, statement_seconds: float | None = None) -> dict:
+    """The Tortoise configuration for one database URL; migrations live in models.migrations.
+
+    `statement_seconds`: PostgreSQL stops any statement running longer (the server's
+    requests pass their time budget; migrations and the CLI pass none). SQLite has no
+    such setting; the request's own deadline covers it there.
+    """
     connection: str | dict = database_url
     if database_url.startswith(("postgres://", "postgresql://")):
         connection = expand_db_url(database_url)
         # asyncpg's create_pool takes what tortoise does not know itself
         connection["credentials"]["reset"] = keep_session
+        if statement_seconds is not None:
+            timeout = f"{max(1, round(statement_seconds * 1000))}ms"
+            connection["credentials"]["server_settings"] = {"statement_timeout": timeout}
     return {
         "connections": {"default": connection},
         "apps": {

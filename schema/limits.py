@@ -1,8 +1,15 @@
 """Query limits checked before a document runs: depth, aliases, tokens and cost.
 
 Each failure is a GraphQL error with its own `extensions.code` (API.md section 7). The
-cost is Shopify-style: an object field costs 1 plus its selections, a connection field
-costs `first` (or `last`, default 20) times that, so nested connections multiply.
+cost is Shopify-style: an object field costs 1 plus its selections, and a field that
+answers many objects costs that times how many it may answer, so lists multiply:
+
+- a connection: `first` (or `last`; default 20);
+- a field taking a list of ids (`nodes(ids:)`): the number of ids given;
+- a plain list (`remains`, `services`, `grants` ...): the bound stated for it in
+  `LIST_BOUNDS`, else `DEFAULT_LIST_BOUND`.
+
+Scalars cost nothing. The README states the same rule.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -26,14 +34,24 @@ from graphql import (
     ValidationRule,
     VariableNode,
     get_named_type,
+    get_nullable_type,
     is_composite_type,
+    is_list_type,
 )
 from graphql.execution.values import get_variable_values
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.exceptions import CannotGetOperationTypeError
 
 from config import QueryLimits
+from models import AllowanceKind
 from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+# how many objects a plain list field may hold, where the domain bounds it
+LIST_BOUNDS: dict[tuple[str, str], int] = {
+    ("Line", "remains"): len(AllowanceKind),
+}
+# any other plain list: what a family's lists hold with room to spare
+DEFAULT_LIST_BOUND = 10
 
 
 class LimitError(GraphQLError):
@@ -281,7 +299,26 @@ class _Walker:
         inner = 1 + self.cost(field.selection_set, named)
         if "first" in definition.args or "last" in definition.args:
             return self._page_size(field) * inner
+        if is_list_type(get_nullable_type(definition.type)):
+            return self._list_size(field, parent, definition) * inner
         return inner
+
+    def _list_size(self, field: FieldNode, parent: Any, definition: Any) -> int:
+        """How many objects a plain list field may answer: as many as the ids it was
+        given (`nodes(ids:)`), else its stated bound."""
+        for argument in field.arguments or ():
+            declared = definition.args.get(argument.name.value)
+            if declared is None or not is_list_type(get_nullable_type(declared.type)):
+                continue
+            value = argument.value
+            if isinstance(value, ListValueNode):
+                return max(len(value.values), 1)
+            if isinstance(value, VariableNode):
+                given = self.variables.get(value.name.value)
+                return max(len(given), 1) if isinstance(given, list) else 1
+        if "pageInfo" in parent.fields:
+            return 1  # a connection's edges: its page size was counted on the connection
+        return LIST_BOUNDS.get((parent.name, field.name.value), DEFAULT_LIST_BOUND)
 
     def _page_size(self, field: FieldNode) -> int:
         """The page a connection field asks for: the largest `first`/`last` given (an

@@ -18,6 +18,7 @@ Strawberry answers request-level problems with plain-text 400s and always uses
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Mapping
 from typing import Any, NoReturn
@@ -308,17 +309,26 @@ class GraphQLView(GraphQL[Context, None]):
         allowed = {OperationType.QUERY}
         if request.method == "POST":
             allowed.add(OperationType.MUTATION)
+        limits = self.settings.limits
         try:
-            return await self.schema.execute(
-                data.query,
-                variable_values=data.variables,
-                context_value=context,
-                # no root value (GraphQL[Context, None]): resolvers read the context only
-                root_value=None,
-                operation_name=data.operation_name,
-                allowed_operation_types=allowed,
-                operation_extensions=data.extensions,
-            )
+            # the request's time budget; PostgreSQL stops each statement at the same mark
+            # (models.tortoise_config), and cancelling rolls back an open transaction
+            async with asyncio.timeout(limits.request_seconds):
+                return await self.schema.execute(
+                    data.query,
+                    variable_values=data.variables,
+                    context_value=context,
+                    # no root value (GraphQL[Context, None]): resolvers read the context only
+                    root_value=None,
+                    operation_name=data.operation_name,
+                    allowed_operation_types=allowed,
+                    operation_extensions=data.extensions,
+                )
+        except TimeoutError:
+            seconds = f"{limits.request_seconds:g}"
+            text = translate("TIMEOUT", context.language, seconds=seconds)
+            extensions = {"code": "TIMEOUT", "seconds": limits.request_seconds}
+            return ExecutionResult(data=None, errors=[GraphQLError(text, extensions=extensions)])
         except InvalidOperationTypeError as exc:
             if exc.operation_type is OperationType.MUTATION:
                 raise RequestError(
@@ -359,9 +369,17 @@ class GraphQLView(GraphQL[Context, None]):
             # application/json keeps `data: null` and 200, which its (older) clients expect.
             body.pop("data", None)
             codes = {(e.get("extensions") or {}).get("code") for e in body["errors"]}
-            status = 500 if "INTERNAL" in codes else 400
+            status = 500 if "INTERNAL" in codes else 503 if "TIMEOUT" in codes else 400
+        encoded = self.encode_json(body)
+        cap = self.settings.limits.max_response_bytes
+        if len(encoded) > cap:
+            # the work is done, but a client (a phone on mobile data) is not sent megabytes;
+            # the cost limit keeps this rare, this keeps it bounded
+            text = translate("RESPONSE_TOO_LARGE", context.language, max=cap)
+            error = {"message": text, "extensions": {"code": "RESPONSE_TOO_LARGE", "max": cap}}
+            encoded = self.encode_json({"data": None, "errors": [error]})
         response = Response(
-            self.encode_json(body),
+            encoded,
             status_code=sub_response.status_code or status,
             media_type=_content_type(media_type),
         )

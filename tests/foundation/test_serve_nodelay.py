@@ -21,7 +21,7 @@ from tests.helpers import DEMO_PASSWORD, LOGIN
 from tests.servers import free_port, start_hub, stop_hub
 
 DASHBOARD = """
-{ viewer { lines(first: 50) { edges { node {
+{ viewer { lines(first: 20) { edges { node {
     id msisdn status balance { amount } tariff { name } remains { kind left }
     services { service { name } } } } } } }
 """

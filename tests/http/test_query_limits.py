@@ -262,3 +262,36 @@ async def test_an_int_literal_of_thousands_of_digits_is_refused_not_a_crash(clie
     assert codes(response) == ["INVALID_INPUT"], response.text
     assert "4300" not in response.text  # no Python internals in the answer
     await assert_still_serving(client)
+
+
+async def test_a_list_of_ids_costs_per_id(client: httpx.AsyncClient) -> None:
+    # issue 11: 100 ids were costed as one object, so three aliases of this returned 30 000
+    # ledger rows (3.8 MB, 5 s) and stalled the server; each id is a line now
+    ids = [f"TGluZTo{n}" for n in range(100)]
+    page = "transactions(first: 100) { edges { node { amount { amount } } } }"
+    one = "nodes(ids: $ids) { ... on Line { " + page + " } }"
+    query = "query($ids: [ID!]!) { a: " + one + " b: " + one + " c: " + one + " }"
+    error = await refused(client, query, "QUERY_TOO_COMPLEX", {"ids": ids})
+    # 3 x 100 ids x (1 + 100 x (edges 1 + node 1 + amount 1 + 1))
+    assert error["extensions"]["cost"] == 3 * 100 * (1 + 100 * 4)
+    written = one.replace("$ids", "[" + ",".join(f'"{i}"' for i in ids) + "]")
+    literal = "{ a: " + written + " b: " + written + " c: " + written + " }"
+    assert (await refused(client, literal, "QUERY_TOO_COMPLEX"))["extensions"]["cost"] == (
+        error["extensions"]["cost"]
+    )
+    # two ids are two objects: 2 x 401 fits
+    single = "query($ids: [ID!]!) { a: " + one + " }"
+    small = await post_json(client, {"query": single, "variables": {"ids": ids[:2]}})
+    assert "errors" not in small.json(), small.text
+
+
+async def test_a_plain_list_costs_its_stated_bound(client: httpx.AsyncClient) -> None:
+    # services: up to ten a line; remains: one per kind (3). 100 lines of each:
+    services = "{ viewer { lines(first: 100) { edges { node { services { paid } } } } } }"
+    remains = "{ viewer { lines(first: 100) { edges { node { remains { left } } } } } }"
+    error = await refused(client, services, "QUERY_TOO_COMPLEX")
+    # viewer 1 + 100 x (connection 1 + edges 1 + node 1 + 10 services x 1)
+    assert error["extensions"]["cost"] == 1 + 100 * (1 + 1 + 1 + 10 * 1)
+    fits = await post_json(client, {"query": remains})
+    assert fits.status_code == 200
+    assert "QUERY_TOO_COMPLEX" not in fits.text  # 1 + 100 x (1 + 1 + 1 + 3) = 601
