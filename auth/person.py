@@ -18,6 +18,7 @@ from i18n import translate
 from models import EmailConfirmation, User
 from models.errors import DomainError, ErrorCode
 from models.msisdn import normalize_line_number
+from models.text import plain_text
 
 ALIAS = re.compile(r"^[A-Za-zА-Яа-яЁё0-9._-]{3,32}$")
 # one plain address: none of what address lists, display names or quoted parts are made of
@@ -54,7 +55,7 @@ async def update_profile(
     their own address, and nobody has a stored language.
     """
     new_alias = check_alias(alias) if alias is not None else None
-    new_name = name.strip() if name is not None else None
+    new_name = plain_text(name.strip(), field="name") if name is not None else None
     if new_name is not None and not 1 <= len(new_name) <= 200:
         raise DomainError(ErrorCode.INVALID_INPUT, "name_length", field=["name"])
     new_email = email.strip() if email is not None else None

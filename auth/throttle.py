@@ -80,6 +80,10 @@ PASSWORD_REQUESTS_PER_CLIENT = Rule("pwreq-client", (Limit(30, 3600),))
 # the same limits on the phone an SMS goes to, whichever login (number, alias, home
 # login) or channel (web, USSD) asked for it: nobody is flooded by asking under many names
 SMS_PER_PHONE = Rule("sms-phone", PASSWORD_REQUESTS_PER_NUMBER.limits)
+# consent codes to a number, counted apart: asking for access to someone's number must not
+# spend that person's own temporary-password SMS (which would lock them out of login).
+# Counted on every number asked for, existing or not: a refusal tells nothing
+CONSENT_SMS_PER_PHONE = Rule("consent-phone", PASSWORD_REQUESTS_PER_NUMBER.limits)
 # a NAT full of people logs in far less often; one address guessing passwords across
 # many numbers (each guess an argon2 hash, ~0.1 s of a core) is held to ~10 000 a day.
 # Every password check from the address counts here, logins and password changes alike

@@ -87,6 +87,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The text contains a NUL character (code 0), which is not allowed.",
         "ru": "Текст содержит недопустимый символ NUL (код 0).",
     },
+    "control_characters": {
+        "en": "Only plain text, on one line: no control or formatting characters.",
+        "ru": "Только обычный текст в одну строку, без управляющих символов.",
+    },
     "label_length": {
         "en": "A number's label must be 1 to {max} characters long.",
         "ru": "Подпись номера должна содержать от 1 до {max} символов.",
@@ -278,11 +282,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # the number's user reads it without any context: who asks, for which number, and
     # that telling the code means consent
+    # a fixed text: nothing the asker typed goes into it (issue 11), at most their number
+    # masked; the asker's access is LIMITED, whatever they asked for
     "access_consent_sms": {
-        "en": "Code {code} confirms access to number {msisdn} for {name} in their account. "
-        "Tell it only if you agree.",
-        "ru": "Код {code} подтверждает доступ к номеру {msisdn} для {name} в личном кабинете. "
-        "Сообщите его, только если согласны.",
+        "en": "Code {code} gives the account of {asker} access to the balance and services of "
+        "number {msisdn}. Tell it to no one unless you yourself asked for this.",
+        "ru": "Код {code} даёт личному кабинету {asker} доступ к балансу и услугам номера "
+        "{msisdn}. Никому его не сообщайте, если вы сами об этом не просили.",
     },
     "ussd_password_sent": {
         "en": "The password to log in to your account has been sent by SMS.",

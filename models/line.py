@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 from models.access import AccessLevel, AuditAction, MobileNetworkAccess
 from models.access.audit import Actor, record
 from models.errors import DomainError, ErrorCode
+from models.text import plain_text
 
 if TYPE_CHECKING:
     from models.contract import Contract
@@ -107,7 +108,7 @@ def _validated(changes: LineChanges) -> dict[str, Any]:
         updates["label"] = None
     elif changes.label is not None:
         # a label is shown on one line of a list: runs of whitespace collapse to one space
-        label = " ".join(changes.label.split())
+        label = " ".join(plain_text(changes.label, field="label").split())
         if not 1 <= len(label) <= MAX_LABEL:
             raise DomainError(
                 ErrorCode.INVALID_INPUT, "label_length", field=["label"], max=MAX_LABEL

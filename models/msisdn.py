@@ -50,3 +50,13 @@ def _national_digits(raw: str) -> str | None:
     compact = _SEPARATORS.sub("", raw.strip())
     match = _FORMS.match(compact)
     return match.group(1) if match else None
+
+
+def mask_login(login: str) -> str:
+    """A login as an SMS to someone else may show it: `+7 903 ***-**-67` for a number,
+    `089 ***-**-67` for a home-internet login, `***` for anything else (an alias is
+    free text the person chose, and no free text goes into an operator's SMS)."""
+    if len(login) == 10 and login.isdigit():
+        prefix = f"+7 {login[:3]}" if login.startswith("9") else login[:3]
+        return f"{prefix} ***-**-{login[-2:]}"
+    return "***"

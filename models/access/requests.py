@@ -152,9 +152,12 @@ async def _mark(request: AccessRequest, status: RequestStatus, conn: BaseDBAsync
     )
 
 
-def _consent_level(request: AccessRequest, line: Line) -> AccessLevel:
-    """A number's user can consent to no more than they may do themselves."""
-    if request.level is AccessLevel.FULL and line.user_level is AccessLevel.FULL:
+def _consent_level(request: AccessRequest, line: Line, holder_id: int) -> AccessLevel:
+    """Consent by the code gives LIMITED access at most, unless the number is the
+    holder's own phone: a child (or anyone tricked into reading the code out) cannot
+    hand a stranger FULL access to a line on someone else's contract. FULL needs the
+    holder's own approval (`respond`), or the holder raises the grant later."""
+    if request.level is AccessLevel.FULL and line.user_id == holder_id:
         return AccessLevel.FULL
     return AccessLevel.LIMITED
 
@@ -185,7 +188,11 @@ async def _decide(
             if by_code:
                 raise DomainError(ErrorCode.INVALID_INPUT, "invalid_code", field=["code"])
             raise DomainError(ErrorCode.NOT_FOUND, field=["requestId"])
-        level = request.level if status is RequestStatus.APPROVED else _consent_level(request, line)
+        level = (
+            request.level
+            if status is RequestStatus.APPROVED
+            else _consent_level(request, line, holder_id)
+        )
         existing = (
             await Grant.filter(
                 line_id=line_id,

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from auth.lookup import login_of
 from auth.policy import AccountData, Capability, sees_request_number
-from auth.throttle import ACCESS_REQUESTS_PER_USER, CONFIRMS_PER_USER, enforce
+from auth.throttle import (
+    ACCESS_REQUESTS_PER_USER,
+    CONFIRMS_PER_USER,
+    CONSENT_SMS_PER_PHONE,
+    enforce,
+)
 from i18n import OPERATOR_LANGUAGE, translate
 from models import AccessLevel, AccessRequest, Grant, Line, User
 from models.access import RequestStatus, requests
 from models.errors import DomainError, ErrorCode
-from models.msisdn import normalize_line_number
+from models.msisdn import mask_login, normalize_line_number
 from resolvers.access import requires
 from resolvers.access.grants import actor_of
 from resolvers.access.lines import access_loader
@@ -27,21 +33,25 @@ async def resolve_request_line_access(
 ) -> AccessRequest:
     """Ask for access; the answer is the same whether the number exists (models rule)."""
     session = await require_session(info)
-    await enforce(info.context.services.throttle, ACCESS_REQUESTS_PER_USER.of(str(session.user_id)))
     number = normalize_line_number(msisdn)
+    await enforce(
+        info.context.services.throttle,
+        ACCESS_REQUESTS_PER_USER.of(str(session.user_id)),
+        CONSENT_SMS_PER_PHONE.of(number),
+    )
     line = await Line.get_or_none(msisdn=number).select_related("contract__holder")
     requester: User = session.user
     asked = await requests.ask(requester, line, level)
     if asked.sms_to and asked.code:
-        # in the operator's language, not the asker's: the SMS goes to somebody else, whose
-        # language nobody stored, and the asker must not pick the language in which that
-        # person reads that telling the code is consent
+        # a fixed text in the operator's language, not the asker's: the SMS goes to
+        # somebody else, whose language nobody stored, and nothing the asker typed (a
+        # name) may speak to them in the operator's voice; their number, masked
         text = translate(
             "access_consent_sms",
             OPERATOR_LANGUAGE,
             code=asked.code,
             msisdn=asked.sms_to,
-            name=requester.name,
+            asker=mask_login(await login_of(requester)),
         )
         await info.context.services.sms.send(asked.sms_to, text)
     return asked.request
