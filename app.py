@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
@@ -26,6 +27,8 @@ from web.network import ussd_endpoint
 from web.social import social_callback
 
 log = logging.getLogger("linehub")
+# how long a browser may reuse a preflight answer: a day, the most browsers accept
+CORS_PREFLIGHT_CACHE = 86_400
 
 
 async def healthz(_: Request) -> JSONResponse:
@@ -94,14 +97,26 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         ),
         *dev_routes,
     ]
-    app = Starlette(
-        routes=routes,
-        middleware=[
-            Middleware(RequestIdMiddleware),
-            Middleware(BodyLimitMiddleware, max_bytes=settings.limits.max_body_bytes),
-        ],
-        lifespan=lifespan,
-    )
+    middleware = [
+        Middleware(RequestIdMiddleware),
+        Middleware(BodyLimitMiddleware, max_bytes=settings.limits.max_body_bytes),
+    ]
+    if settings.cors_origins:
+        # outermost: a preflight is answered before anything else looks at it. Bearer
+        # tokens, not cookies: credentials stay off
+        middleware.insert(
+            0,
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type", "Accept", "Accept-Language"],
+                expose_headers=["X-Request-ID", "Retry-After"],
+                allow_credentials=False,
+                max_age=CORS_PREFLIGHT_CACHE,
+            ),
+        )
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     # for tests and tools that drive the app in-process (wait for deferred work, close);
     # resolvers get the services from their context, never from here
     app.state.services = services

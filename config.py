@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +110,8 @@ class Settings:
     social_providers: tuple[SocialProviderConfig, ...] = ()
     social_redirect_uris: tuple[str, ...] = ()
     social_dev_provider: bool = False
+    # browser apps served from these origins may call the API (exact scheme://host[:port])
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def production(self) -> bool:
@@ -116,6 +119,13 @@ class Settings:
 
     def check(self) -> None:
         """Refuse configurations that must never serve traffic."""
+        for origin in self.cors_origins:
+            # an exact origin, never a pattern: "*" would let any site call with a token
+            # it got hold of, and a path or a trailing slash never matches a browser's
+            if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?", origin):
+                raise ConfigError(
+                    f"CORS_ORIGINS takes exact origins like https://app.example.ru, not {origin!r}"
+                )
         if self.env not in ENVIRONMENTS:
             raise ConfigError(f"ENV must be one of {', '.join(ENVIRONMENTS)}, not {self.env!r}")
         if self.production and (not self.secret_key or self.secret_key == DEFAULT_SECRET_KEY):
@@ -212,6 +222,7 @@ class Settings:
                 # the environment wins over .env, as for every other setting
                 social_providers=_social_providers({**config.file_values, **environ}),
                 social_redirect_uris=_csv(config("SOCIAL_REDIRECT_URIS", default="")),
+                cors_origins=_csv(config("CORS_ORIGINS", default="")),
                 social_dev_provider=_bool(config("SOCIAL_DEV_PROVIDER", default=False)),
             )
         except (ValueError, KeyError) as exc:
