@@ -132,6 +132,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The query does not fit the schema: {detail}",
         "ru": "Запрос не соответствует схеме: {detail}",
     },
+    "schema_mismatch_hidden": {
+        "en": "The query does not fit the schema (see the position).",
+        "ru": "Запрос не соответствует схеме (см. позицию).",
+    },
+    "invalid_value_hidden": {
+        "en": "A value is not valid for its argument or variable (see the position).",
+        "ru": "Значение не подходит для аргумента или переменной (см. позицию).",
+    },
     "invalid_value": {
         "en": "A value is not valid: {detail}",
         "ru": "Недопустимое значение: {detail}",

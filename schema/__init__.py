@@ -54,7 +54,12 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         partial(QueryLimitsExtension, limits=settings.limits),
         # after the limits: they are measured on every request, cached document or not
         partial(DocumentCache, documents=Documents()),
-        partial(ErrorPresenter, limits=settings.limits, suggestions=settings.suggestions),
+        partial(
+            ErrorPresenter,
+            limits=settings.limits,
+            suggestions=settings.suggestions,
+            schema_hidden=not settings.introspection,
+        ),
     ]
     rules: list = [NoNulInStrings, OnePasswordCheck]
     if not settings.introspection:

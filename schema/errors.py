@@ -42,10 +42,25 @@ def _detail(error: GraphQLError, suggestions: bool) -> str:
     return error.message if suggestions else SUGGESTION.sub("", error.message)
 
 
+# graphql-core's NoSchemaIntrospectionCustomRule
+INTROSPECTION_REFUSED = "GraphQL introspection has been disabled"
+
+
 def present_error(
-    error: GraphQLError, context: Any, limits: Any, suggestions: bool = True
+    error: GraphQLError,
+    context: Any,
+    limits: Any,
+    suggestions: bool = True,
+    *,
+    schema_hidden: bool = False,
 ) -> GraphQLError:
-    """One error as the client should see it (a new GraphQLError, same path and locations)."""
+    """One error as the client should see it (a new GraphQLError, same path and locations).
+
+    `schema_hidden` (introspection off): graphql-core's own words about a document that
+    does not fit ("Cannot query field 'x' on type 'Viewer'", "Expected type
+    'AccessLevel'") name the schema's types and fields; only the code and the position
+    are kept then.
+    """
     language, request_id = _language_and_request_id(context)
     original = error.original_error
     code: str
@@ -81,11 +96,21 @@ def present_error(
         # a variable or literal could not be coerced to its type: bad input, not our fault
         # (anything else that raised, even a ValueError, is a bug and is masked below)
         code = ErrorCode.INVALID_INPUT.value
-        message = translate("invalid_value", language, detail=_detail(error, suggestions))
+        message = (
+            translate("invalid_value_hidden", language)
+            if schema_hidden
+            else translate("invalid_value", language, detail=_detail(error, suggestions))
+        )
     elif original is None:
         # validation: graphql-core's English text is the detail, the frame is translated
         code = "GRAPHQL_VALIDATION_FAILED"
-        message = translate(code, language, detail=_detail(error, suggestions))
+        # the refusal of introspection itself names nothing of the schema: it stays
+        hide = schema_hidden and not error.message.startswith(INTROSPECTION_REFUSED)
+        message = (
+            translate("schema_mismatch_hidden", language)
+            if hide
+            else translate(code, language, detail=_detail(error, suggestions))
+        )
     else:
         log.error(
             "unexpected error in %s (request %s): %r",
@@ -114,9 +139,12 @@ def present_error(
 class ErrorPresenter(SchemaExtension):
     """Applies `present_error` to every error of the result, pre-execution ones included."""
 
-    def __init__(self, *, limits: Any, suggestions: bool = True) -> None:
+    def __init__(
+        self, *, limits: Any, suggestions: bool = True, schema_hidden: bool = False
+    ) -> None:
         self.limits = limits
         self.suggestions = suggestions
+        self.schema_hidden = schema_hidden
 
     def on_operation(self) -> Iterator[None]:
         yield
@@ -124,5 +152,8 @@ class ErrorPresenter(SchemaExtension):
         if result is not None and result.errors:
             context = self.execution_context.context
             result.errors = [
-                present_error(e, context, self.limits, self.suggestions) for e in result.errors
+                present_error(
+                    e, context, self.limits, self.suggestions, schema_hidden=self.schema_hidden
+                )
+                for e in result.errors
             ]

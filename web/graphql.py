@@ -359,7 +359,13 @@ class GraphQLView(GraphQL[Context, None]):
             result.errors = [
                 e
                 if (e.extensions or {}).get("code")
-                else present_error(e, context, self.settings.limits, self.settings.suggestions)
+                else present_error(
+                    e,
+                    context,
+                    self.settings.limits,
+                    self.settings.suggestions,
+                    schema_hidden=not self.settings.introspection,
+                )
                 for e in result.errors
             ]
         body: dict[str, Any] = dict(process_result(result))

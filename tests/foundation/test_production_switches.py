@@ -53,6 +53,20 @@ async def test_production_refuses_introspection_and_hides_suggestions(make_gql, 
         answer = await gql(query, variables)
         messages = " ".join(error["message"] for error in answer["errors"])
         assert "Did you mean" not in messages, messages
+    # and no type or field name either: the code and the position only (issue 11)
+    for query, variables in [
+        ("{ viewer { nme } }", None),
+        (
+            "query($r: LineRelation) { viewer { lines(filter: {relation: $r}) { totalCount } } }",
+            {"r": "NOPE"},
+        ),
+        ('{ tariffs(first: "x") { totalCount } }', None),
+    ]:
+        (error,) = (await gql(query, variables, headers={"Accept-Language": "en"}))["errors"]
+        assert error["extensions"]["code"] in ("GRAPHQL_VALIDATION_FAILED", "INVALID_INPUT")
+        assert error["locations"], error
+        for name in ("Viewer", "LineRelation", "Int", "nme", "type"):
+            assert name not in error["message"], error
     # the public catalogue still works
     assert "errors" not in await gql("{ tariffs(first: 1) { totalCount } }")
 
