@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 
@@ -27,7 +28,11 @@ def _now() -> datetime:
 
 
 def locked(until: datetime) -> DomainError:
-    return DomainError(ErrorCode.LOCKED, locked_until=until.replace(microsecond=0))
+    """LOCKED with the moment (told in the reader's language) and the wait in seconds."""
+    wait = max(1, math.ceil((until - _now()).total_seconds()))
+    return DomainError(
+        ErrorCode.LOCKED, locked_until=until.replace(microsecond=0), retry_after=wait
+    )
 
 
 async def password_login(

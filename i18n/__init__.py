@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from i18n.catalog import MESSAGES
 from i18n.http import HTTP_MESSAGES
 from i18n.zxcvbn_ru import ZXCVBN_RU
@@ -35,21 +38,33 @@ def negotiate(accept_language: str | None) -> str:
     return best
 
 
+# the operator's clock (Moscow) for moments told to people; the API itself speaks UTC
+OPERATOR_TIME_ZONE = ZoneInfo("Europe/Moscow")
+MOMENT = {"ru": "%H:%M по московскому времени", "en": "%H:%M Moscow time"}
+
+
 def translate(key: str, language: str, **params: object) -> str:
     """The message for `key` in `language`; unknown keys fall back to English, then the key."""
     entry = MESSAGES.get(key) or HTTP_MESSAGES.get(key.removeprefix("http."))
     if entry is None:
         return key
     template = entry.get(language) or entry[DEFAULT_LANGUAGE]
-    # list parameters are hints (zxcvbn feedback): translated one by one, then joined
-    params = {
-        name: " ".join(_hint(h, language) for h in value) if isinstance(value, list) else value
-        for name, value in params.items()
-    }
+    params = {name: _parameter(value, language) for name, value in params.items()}
     try:
         return template.format(**params).strip()
     except (KeyError, IndexError):
         return template
+
+
+def _parameter(value: object, language: str) -> object:
+    # list parameters are hints (zxcvbn feedback): translated one by one, then joined
+    if isinstance(value, list):
+        return " ".join(_hint(h, language) for h in value)
+    # a moment is told as a person reads a clock: the operator's time zone, in words
+    if isinstance(value, datetime):
+        local = value.astimezone(OPERATOR_TIME_ZONE)
+        return local.strftime(MOMENT[language] if language in MOMENT else MOMENT["en"])
+    return value
 
 
 def _hint(text: str, language: str) -> str:

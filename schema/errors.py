@@ -73,6 +73,8 @@ def present_error(
         )
         if original.field:
             extensions["field"] = original.field
+        if isinstance(retry_after := original.params.get("retry_after"), int):
+            extensions["retryAfter"] = retry_after
     elif isinstance(error, LimitError):
         code = extensions["code"]
         message = translate(error.message_key, language, **error.figures)

@@ -46,13 +46,19 @@ class UserError:
     field: list[str] | None = strawberry.field(
         default=None, description="Path to the input field at fault, if one is."
     )
+    retry_after: int | None = strawberry.field(
+        default=None,
+        description="RATE_LIMITED and LOCKED: seconds until trying again can succeed.",
+    )
 
 
 def user_error(error: DomainError, language: str) -> UserError:
     from i18n import translate
 
+    retry_after = error.params.get("retry_after")
     return UserError(
         code=error.code,
         message=translate(error.message_key, language, **error.params),
         field=error.field,
+        retry_after=retry_after if isinstance(retry_after, int) else None,
     )
