@@ -112,6 +112,9 @@ class Settings:
     social_dev_provider: bool = False
     # browser apps served from these origins may call the API (exact scheme://host[:port])
     cors_origins: tuple[str, ...] = ()
+    # automatic persisted queries: auto, registered (PERSISTED_QUERIES_FILE only) or off
+    persisted_queries: str = "auto"
+    persisted_queries_file: str | None = None
 
     @property
     def production(self) -> bool:
@@ -119,6 +122,10 @@ class Settings:
 
     def check(self) -> None:
         """Refuse configurations that must never serve traffic."""
+        if self.persisted_queries not in ("auto", "registered", "off"):
+            raise ConfigError("PERSISTED_QUERIES must be auto, registered or off")
+        if self.persisted_queries == "registered" and not self.persisted_queries_file:
+            raise ConfigError("PERSISTED_QUERIES=registered needs PERSISTED_QUERIES_FILE")
         for origin in self.cors_origins:
             # an exact origin, never a pattern: "*" would let any site call with a token
             # it got hold of, and a path or a trailing slash never matches a browser's
@@ -223,6 +230,8 @@ class Settings:
                 social_providers=_social_providers({**config.file_values, **environ}),
                 social_redirect_uris=_csv(config("SOCIAL_REDIRECT_URIS", default="")),
                 cors_origins=_csv(config("CORS_ORIGINS", default="")),
+                persisted_queries=config("PERSISTED_QUERIES", default="auto"),
+                persisted_queries_file=config("PERSISTED_QUERIES_FILE", default=None) or None,
                 social_dev_provider=_bool(config("SOCIAL_DEV_PROVIDER", default=False)),
             )
         except (ValueError, KeyError) as exc:

@@ -26,6 +26,18 @@ HTTP_MESSAGES: dict[str, dict[str, str]] = {
         "en": "The request has no GraphQL `query`.",
         "ru": "В запросе нет GraphQL-запроса `query`.",
     },
+    "not_registered": {
+        "en": "This server runs registered documents only; this one is not registered.",
+        "ru": "Сервер выполняет только зарегистрированные запросы, а этот не зарегистрирован.",
+    },
+    "persisted_hash_mismatch": {
+        "en": "`extensions.persistedQuery.sha256Hash` is not the SHA-256 of the `query` sent.",
+        "ru": "`extensions.persistedQuery.sha256Hash` не совпадает с SHA-256 переданного `query`.",
+    },
+    "persisted_query_shape": {
+        "en": '`extensions.persistedQuery` must be {"version": 1, "sha256Hash": "<64 hex>"}.',
+        "ru": '`extensions.persistedQuery` должно быть {"version": 1, "sha256Hash": "<64 hex>"}.',
+    },
     "not_a_string": {
         "en": "`{name}` must be a string.",
         "ru": "`{name}` должен быть строкой.",

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Mapping
 from typing import Any, NoReturn
 
 import orjson
@@ -44,6 +43,8 @@ from resolvers.context import Context
 from schema.errors import present_error
 from services import Services
 from web.client import client_address
+from web.errors import RequestError
+from web.persisted import PersistedQueries, PersistedQueryNotFound, load_registered
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -59,26 +60,6 @@ def message(key: str, language: str, **params: object) -> str:
 def _not_json(constant: str) -> NoReturn:
     """NaN and Infinity are not JSON, whatever Python's json module lets through."""
     raise ValueError(f"{constant} is not JSON")
-
-
-class RequestError(Exception):
-    """A request refused before GraphQL runs: HTTP status, stable code, message key."""
-
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        key: str,
-        *,
-        headers: Mapping[str, str] | None = None,
-        **params: object,
-    ) -> None:
-        super().__init__(f"{status} {code}: {key}")
-        self.status = status
-        self.code = code
-        self.key = key
-        self.headers = dict(headers or {})
-        self.params = params
 
 
 def _quality(params: str) -> float:
@@ -175,6 +156,12 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.services = services
         self.settings = settings
+        registered = (
+            load_registered(settings.persisted_queries_file)
+            if settings.persisted_queries_file
+            else None
+        )
+        self.persisted = PersistedQueries(settings.persisted_queries, registered)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -260,7 +247,16 @@ class GraphQLView(GraphQL[Context, None]):
         request_data = await self.read_request(request)
         sub_response = await self.get_sub_response(request)
         context = await self.get_context(request, sub_response)
-        result = await self.execute(request, request_data, context)
+        try:
+            request_data.query = self.persisted.document(
+                request_data.query, request_data.extensions
+            )
+        except PersistedQueryNotFound as missing:
+            # the protocol's own answer: the client sends the document with its hash next
+            error = GraphQLError(missing.message, extensions={"code": missing.code})
+            result = ExecutionResult(data=None, errors=[error])
+        else:
+            result = await self.execute(request, request_data, context)
         return self.graphql_response(result, context, media_type, sub_response)
 
     async def read_request(self, request: Request) -> GraphQLRequestData:
@@ -285,7 +281,9 @@ class GraphQLView(GraphQL[Context, None]):
         if not isinstance(data, dict):
             raise RequestError(400, "BAD_REQUEST", "not_an_object")
         query = data.get("query")
-        if query is None or query == "":
+        named = isinstance(data.get("extensions"), dict) and "persistedQuery" in data["extensions"]
+        if query == "" or (query is None and not named):
+            # a persisted query may come without its document (web.persisted)
             raise RequestError(400, "BAD_REQUEST", "missing_query")
         checks = (("query", str), ("operationName", str), ("variables", dict), ("extensions", dict))
         for name, kind in checks:
