@@ -75,6 +75,7 @@ class QueryLimitsExtension(SchemaExtension):
 
     def __init__(self, *, limits: QueryLimits) -> None:
         self.limits = limits
+        self.requested: int | None = None
 
     def on_operation(self) -> Iterator[None]:
         self.execution_context.parse_options["max_tokens"] = self.limits.max_tokens
@@ -127,7 +128,20 @@ class QueryLimitsExtension(SchemaExtension):
                 )
             if cost > self.limits.max_cost:
                 return LimitError("QUERY_TOO_COMPLEX", cost=cost, max=self.limits.max_cost)
+            self.requested = cost
         return None
+
+    def get_results(self) -> dict[str, Any]:
+        """`extensions.cost` of every answer that ran, as Shopify reports it: what the
+        document may cost (the limit's measure) and what it did (objects answered)."""
+        result = self.execution_context.result
+        if self.requested is None or result is None:
+            return {}
+        # the data object itself is the answer, not an object of it
+        actual = max(_objects(result.data) - 1, 0)
+        return {
+            "cost": {"requested": self.requested, "actual": actual, "max": self.limits.max_cost}
+        }
 
 
 # the mutations that run argon2 (a verify or a hash: ~0.1 s of a core and 64 MiB each)
@@ -161,6 +175,15 @@ class OnePasswordCheck(ValidationRule):
                 fragment = self.context.get_fragment(selection.name.value)
                 total += self._count(fragment.selection_set if fragment else None, seen)
         return total
+
+
+def _objects(value: Any) -> int:
+    """Objects in an answer's data: each costs 1 in the formula, scalars nothing."""
+    if isinstance(value, dict):
+        return 1 + sum(_objects(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(_objects(v) for v in value)
+    return 0
 
 
 class NoNulInStrings(ValidationRule):
@@ -298,7 +321,7 @@ class _Walker:
             return 0
         inner = 1 + self.cost(field.selection_set, named)
         if "first" in definition.args or "last" in definition.args:
-            return self._page_size(field) * inner
+            return self._page_size(field, definition) * inner
         if is_list_type(get_nullable_type(definition.type)):
             return self._list_size(field, parent, definition) * inner
         return inner
@@ -320,9 +343,10 @@ class _Walker:
             return 1  # a connection's edges: its page size was counted on the connection
         return LIST_BOUNDS.get((parent.name, field.name.value), DEFAULT_LIST_BOUND)
 
-    def _page_size(self, field: FieldNode) -> int:
+    def _page_size(self, field: FieldNode, definition: Any) -> int:
         """The page a connection field asks for: the largest `first`/`last` given (an
-        unset variable gives nothing, it does not cancel the other), else the default."""
+        unset variable gives nothing, it does not cancel the other), else the field's own
+        default (`transactions` shows 5), else the default page."""
         sizes: list[tuple[int, str]] = []
         for argument in field.arguments or ():
             name = argument.name.value
@@ -335,7 +359,9 @@ class _Walker:
                 raw = self.variables.get(value.name.value)
                 if isinstance(raw, int) and not isinstance(raw, bool):
                     sizes.append((raw, name))
-        size, name = max(sizes) if sizes else (DEFAULT_PAGE_SIZE, "first")
+        declared = definition.args["first"].default_value if "first" in definition.args else None
+        default = declared if isinstance(declared, int) else DEFAULT_PAGE_SIZE
+        size, name = max(sizes) if sizes else (default, "first")
         if size > MAX_PAGE_SIZE:
             self.oversize.append(name)
         return max(size, 1)

@@ -53,6 +53,11 @@ def _notification_settings(line: LineView) -> NotificationSettings:
     )
 
 
+# a line's history shows its last few entries unless asked for more: a list of lines with
+# their history then fits the cost limit (20 lines x 5 entries)
+HISTORY_PAGE = 5
+
+
 @strawberry.type(description="A number the viewer can reach: own, a child's, or delegated.")
 class Line(relay.Node):
     """Its parent object is a `LineView`: the row and the viewer's access to it."""
@@ -103,10 +108,11 @@ class Line(relay.Node):
         self,
         root: strawberry.Parent[LineView],
         info: Info[Context, None],
-        first: int | None = None,
+        first: int | None = HISTORY_PAGE,
         after: str | None = None,
     ) -> Connection[LedgerEntry] | None:
-        args = PageArgs(first=first, after=after)
+        # an explicit null means the same default the cost limit counted
+        args = PageArgs(first=HISTORY_PAGE if first is None else first, after=after)
         page = await line_resolvers.resolve_transactions(info, root, args)
         return Connection.from_page(page)
 
@@ -125,10 +131,11 @@ class Line(relay.Node):
         self,
         root: strawberry.Parent[LineView],
         info: Info[Context, None],
-        first: int | None = None,
+        first: int | None = HISTORY_PAGE,
         after: str | None = None,
     ) -> Connection[AuditEntry] | None:
-        args = PageArgs(first=first, after=after)
+        # an explicit null means the same default the cost limit counted
+        args = PageArgs(first=HISTORY_PAGE if first is None else first, after=after)
         page = await line_resolvers.resolve_audit_log(info, root, args)
         return Connection.from_page(page)
 

@@ -112,3 +112,13 @@ def service_unreachable(service: str, url: str, skip_env: str, exc: Exception) -
         f"Set {skip_env}=1 by hand to skip them.",
         pytrace=False,
     )
+
+
+def without_cost(answer: dict[str, Any]) -> dict[str, Any]:
+    """The answer without `extensions.cost` (every answer reports it; schema.limits), for
+    comparing what was answered."""
+    trimmed = dict(answer)
+    extensions = {k: v for k, v in (trimmed.pop("extensions", None) or {}).items() if k != "cost"}
+    if extensions:
+        trimmed["extensions"] = extensions
+    return trimmed

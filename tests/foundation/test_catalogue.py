@@ -1,6 +1,7 @@
 """Public queries that need no login: tariffs and serviceCatalog with real filters."""
 
 from tests.conftest import GQL
+from tests.helpers import without_cost
 
 TARIFFS = """
 query Tariffs($filter: TariffFilter, $first: Int, $after: String, $last: Int, $before: String) {
@@ -127,7 +128,7 @@ async def test_bad_pagination_and_filter_input_is_invalid_input(gql: GQL, demo) 
 
 
 async def test_viewer_is_null_without_login(gql: GQL) -> None:
-    assert await gql("{ viewer { user { id } } }") == {"data": {"viewer": None}}
+    assert without_cost(await gql("{ viewer { user { id } } }")) == {"data": {"viewer": None}}
 
 
 async def test_node_finds_a_tariff_by_global_id_and_null_for_a_guess(gql: GQL, demo) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from models import Line
+from models import EntryKind, Line, post_entry
 from tests.helpers import login
 from tests.http.helpers import (
     GRAPHQL_RESPONSE,
@@ -295,3 +295,43 @@ async def test_a_plain_list_costs_its_stated_bound(client: httpx.AsyncClient) ->
     fits = await post_json(client, {"query": remains})
     assert fits.status_code == 200
     assert "QUERY_TOO_COMPLEX" not in fits.text  # 1 + 100 x (1 + 1 + 1 + 3) = 601
+
+
+NATURAL_DASHBOARD = """
+{ viewer { lines { totalCount edges { node { msisdn balance { amount }
+  transactions { totalCount edges { node { amount { amount } } } } } } } } }
+"""
+
+
+async def test_the_natural_dashboard_fits_and_every_answer_reports_its_cost(gql, demo) -> None:
+    # issue 11: every line with its last transactions cost 1 681 and was refused for a
+    # family of six; a line's history shows 5 unless asked for more, so it costs 481
+    token = (await login(gql, "9031234567"))["accessToken"]
+    anna_line = await Line.get(msisdn="9031234567")
+    for n in range(7):
+        await post_entry(anna_line.id, -(n + 1) * 100, EntryKind.CHARGE)
+    answer = await gql(NATURAL_DASHBOARD, token=token)
+    assert "errors" not in answer, answer
+    lines = answer["data"]["viewer"]["lines"]["edges"]
+    anna = next(e["node"] for e in lines if e["node"]["msisdn"] == "9031234567")
+    assert len(anna["transactions"]["edges"]) == 5
+    assert anna["transactions"]["totalCount"] >= 7
+    cost = answer["extensions"]["cost"]
+    assert cost["requested"] == 481
+    assert cost["max"] == 1000
+
+    def objects(value) -> int:
+        if isinstance(value, dict):
+            return 1 + sum(objects(v) for v in value.values())
+        return sum(objects(v) for v in value) if isinstance(value, list) else 0
+
+    assert cost["actual"] == objects(answer["data"]) - 1 < cost["requested"]
+    # an explicit null is the same default page, as the cost counted it
+    null_first = NATURAL_DASHBOARD.replace("transactions {", "transactions(first: null) {")
+    again = await gql(null_first, token=token)
+    anna = next(
+        e["node"]
+        for e in again["data"]["viewer"]["lines"]["edges"]
+        if e["node"]["msisdn"] == "9031234567"
+    )
+    assert len(anna["transactions"]["edges"]) == 5
