@@ -12,7 +12,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from auth.services import AuthServices
-from auth.throttle import EMAIL_CHANGES_PER_USER, enforce
+from auth.throttle import ALIAS_CHANGES_PER_USER, EMAIL_CHANGES_PER_USER, enforce
 from gateways.email import EmailNotSent
 from i18n import translate
 from models import EmailConfirmation, User
@@ -55,6 +55,9 @@ async def update_profile(
     their own address, and nobody has a stored language.
     """
     new_alias = check_alias(alias) if alias is not None else None
+    if new_alias is not None and new_alias != user.alias:
+        # counted before the lookup that answers "taken": probing aliases is throttled
+        await enforce(svc.throttle, ALIAS_CHANGES_PER_USER.of(str(user.id)))
     new_name = plain_text(name.strip(), field="name") if name is not None else None
     if new_name is not None and not 1 <= len(new_name) <= 200:
         raise DomainError(ErrorCode.INVALID_INPUT, "name_length", field=["name"])

@@ -98,6 +98,9 @@ ACCESS_REQUESTS_PER_USER = Rule("accessreq-user", (Limit(10, 3600),))
 CONFIRMS_PER_USER = Rule("confirm-user", (Limit(30, 3600),))
 # every new recovery address gets a mail: a few typos an hour, not a mail cannon
 EMAIL_CHANGES_PER_USER = Rule("email-user", (Limit(5, 3600),))
+# every alias tried answers whether it is taken: a person picks one in a few tries, a
+# script testing which aliases exist is held to a handful an hour
+ALIAS_CHANGES_PER_USER = Rule("alias-user", (Limit(5, 3600), Limit(20, 24 * 3600)))
 # granting answers whether a login exists: bound how fast anyone can ask (an owner
 # setting up a family needs a handful)
 GRANTS_PER_HOUR = Rule("grant-user", (Limit(30, 3600),))

@@ -64,7 +64,7 @@ JOIN line l ON l.id = r.line_id
 LEFT JOIN tariff t ON t.id = l.tariff_id
 """
 REMAINS = """
-SELECT line_id, kind, "left" FROM allowance WHERE line_id = ANY($1::int[]) ORDER BY kind
+SELECT line_id, kind, "left", unlimited FROM allowance WHERE line_id = ANY($1::int[]) ORDER BY kind
 """
 SERVICES = """
 SELECT ls.line_id, s.name, ls.price
@@ -160,7 +160,8 @@ class Dashboard:
         services: dict[int, list[dict[str, Any]]] = {line_id: [] for line_id in page}
         for row in await conn.fetch(REMAINS, page):
             kind = row["kind"]
-            remains[row["line_id"]].append({"kind": kind, "left": row["left"], "unit": UNITS[kind]})
+            left = None if row["unlimited"] else row["left"]  # as linehub: no size, no number
+            remains[row["line_id"]].append({"kind": kind, "left": left, "unit": UNITS[kind]})
         for row in await conn.fetch(SERVICES, page):
             services[row["line_id"]].append(
                 {"service": {"name": row["name"]}, "price": {"amount": money(row["price"])}}

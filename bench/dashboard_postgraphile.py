@@ -25,12 +25,13 @@ import asyncpg
 HERE = Path(__file__).resolve().parent / "postgraphile"
 QUERY = (
     "{ allSubscriberLines(first: 50, orderBy: ROW_ID_ASC) { nodes { msisdn status balance "
-    "tariffByTariffId { name } allowancesByLineId(orderBy: KIND_ASC) { nodes { kind left } } "
+    "tariffByTariffId { name } "
+    "allowancesByLineId(orderBy: KIND_ASC) { nodes { kind left unlimited } } "
     "lineServicesByLineId(orderBy: ROW_ID_ASC) { nodes { serviceByServiceId { name } price } } "
     "} } }"
 )
 # one line as both answers say it: (status, balance in kopecks, tariff, remains, services)
-Line = tuple[str, int, str | None, tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]
+Line = tuple[str, int, str | None, tuple[tuple[str, int | None], ...], tuple[tuple[str, int], ...]]
 
 
 def missing() -> str | None:
@@ -112,7 +113,10 @@ def theirs(answer: dict[str, Any]) -> dict[str, Line]:
             line["status"],
             int(line["balance"]),
             tariff["name"] if tariff else None,
-            tuple((r["kind"], int(r["left"])) for r in line["allowancesByLineId"]["nodes"]),
+            tuple(
+                (r["kind"], None if r["unlimited"] else int(r["left"]))
+                for r in line["allowancesByLineId"]["nodes"]
+            ),
             tuple(
                 (s["serviceByServiceId"]["name"], int(s["price"]))
                 for s in line["lineServicesByLineId"]["nodes"]

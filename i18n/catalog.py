@@ -108,6 +108,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "A request may log in or set a password once; this one tries {count} times.",
         "ru": "Войти или задать пароль можно один раз за запрос, а в этом запросе {count}.",
     },
+    # the HTTP edge's codes: the specific message comes from i18n/http.py; these are the
+    # general words for each code (a client may show them when it knows only the code)
+    "METHOD_NOT_ALLOWED": {
+        "en": "This HTTP method is not allowed here.",
+        "ru": "Этот HTTP-метод здесь не допускается.",
+    },
+    "NOT_ACCEPTABLE": {
+        "en": "The server cannot answer in a media type the request accepts.",
+        "ru": "Сервер не может ответить в формате, который принимает запрос.",
+    },
+    "UNSUPPORTED_MEDIA_TYPE": {
+        "en": "Send the request as application/json in UTF-8.",
+        "ru": "Отправляйте запрос как application/json в UTF-8.",
+    },
+    "PERSISTED_QUERY_NOT_FOUND": {
+        "en": "PersistedQueryNotFound",
+        "ru": "PersistedQueryNotFound",
+    },
+    "PERSISTED_QUERY_NOT_ALLOWED": {
+        "en": "This server runs registered documents only.",
+        "ru": "Сервер выполняет только зарегистрированные запросы.",
+    },
     "TIMEOUT": {
         "en": "The request took longer than {seconds} s and was stopped; ask for less at once.",
         "ru": "Запрос выполнялся дольше {seconds} с и был остановлен; запросите меньше за раз.",

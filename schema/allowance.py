@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from models import AllowanceKind
+from schema.fields import computed
 
 # registered in place (strawberry.enum returns the same class): fields use the domain enum
 strawberry.enum(AllowanceKind, description="Minutes, SMS or data.")
@@ -15,8 +16,14 @@ strawberry.enum(AllowanceKind, description="Minutes, SMS or data.")
 @strawberry.type(description="Remaining minutes, SMS or megabytes until the period resets.")
 class Allowance:
     kind: AllowanceKind = strawberry.field(description="What it counts.")
-    total: int = strawberry.field(description="The whole package this period.")
-    left: int = strawberry.field(description="What is left.")
+    # an unlimited package has no size: null, not a 0 a client would show as "nothing left"
+    total: int | None = computed(
+        lambda row: None if row.unlimited else row.total,
+        "The whole package this period; null when unlimited.",
+    )
+    left: int | None = computed(
+        lambda row: None if row.unlimited else row.left, "What is left; null when unlimited."
+    )
     unit: str = strawberry.field(description="min, sms or MB.")
     unlimited: bool = strawberry.field(description="No cap: `left` is informational.")
     resets_at: datetime = strawberry.field(description="When the period starts again.")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from auth.policy import AccountData
-from auth.sessions import revoke
+from auth.sessions import revoke, revoke_others
 from models import Session
 from models.errors import DomainError, ErrorCode
 from resolvers.guard import require_session, sees_account
@@ -67,3 +67,9 @@ async def sessions_by_ids(info: Info[Context, None], ids: list[str]) -> list[Ses
             continue
     rows = {str(s.id): s for s in await Session.filter(id__in=wanted, user_id=session.user_id)}
     return [rows.get(raw) for raw in ids]
+
+
+async def resolve_revoke_other_sessions(info: Info[Context, None]) -> int:
+    """ "Log out everywhere else": every live session of the person but this one."""
+    current = await require_session(info, changes=AccountData.SESSIONS)
+    return await revoke_others(current.user_id, current.id, "revoked_by_user")

@@ -50,6 +50,7 @@ NOT_NUMBER_SCOPED = frozenset(
         "loginWithMobileNetwork",
         "logout",
         "revokeSession",
+        "revokeOtherSessions",
         "setPassword",
         "changePassword",
         "updateProfile",

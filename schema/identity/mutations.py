@@ -81,6 +81,12 @@ class RevokeSessionPayload:
 
 
 @strawberry.type
+class RevokeOtherSessionsPayload:
+    revoked: int | None = strawberry.field(default=None, description="How many were ended.")
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
 class SetPasswordPayload:
     session: Session | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
@@ -148,6 +154,11 @@ class IdentityMutations:
             node_id = ""
         work = session_resolvers.resolve_revoke_session(info, node_id)
         return await run_payload(info, RevokeSessionPayload, work, "session")
+
+    @strawberry.mutation(description="Log out everywhere else: end every session but this one.")
+    async def revoke_other_sessions(self, info: Info[Context, None]) -> RevokeOtherSessionsPayload:
+        work = session_resolvers.resolve_revoke_other_sessions(info)
+        return await run_payload(info, RevokeOtherSessionsPayload, work, "revoked")
 
     @strawberry.mutation(description="Set the first permanent password after a temporary one.")
     async def set_password(
