@@ -18,7 +18,7 @@ from auth.throttle import (
     enforce,
 )
 from i18n import translate
-from models import Line, TemporaryPassword, User
+from models import Credential, Line, TemporaryPassword, User
 
 # no 0/O/o, 1/I/l: read off a phone screen and typed on another device without doubt
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz"
@@ -73,6 +73,14 @@ async def _issue_and_send(
     if to is None or await svc.throttle.admit([SMS_PER_PHONE.of(to)]) is not None:
         return False
     now = datetime.now(UTC)
+    credential = await Credential.get_or_none(user_id=user.id)
+    if credential is not None and credential.locked_until and credential.locked_until > now:
+        # a password login is locked, the temporary one too: a password that cannot work
+        # for an hour is not sent; the person learns why, on their own phone (the asker's
+        # answer is the same as ever)
+        text = translate("login_locked_sms", language, locked_until=credential.locked_until)
+        await svc.sms.send(to, text)
+        return True
     async with in_transaction():
         # the person's row serializes parallel requests: each voids what the one before
         # it issued, so exactly one password is left waiting

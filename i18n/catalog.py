@@ -304,6 +304,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Вход завершился ошибкой",
     },
     # texts sent out: SMS, USSD answers, e-mail (language: see OPERATOR_LANGUAGE in i18n)
+    "login_locked_sms": {
+        "en": "Someone asked for a temporary password, but login is locked after wrong "
+        "passwords until {locked_until}. Ask for one after that.",
+        "ru": "Запрошен временный пароль, но вход заблокирован из-за неверных паролей до "
+        "{locked_until}. Запросите пароль после этого времени.",
+    },
     "temporary_password_sms": {
         "en": "Temporary password to log in to your account: {password}. Valid for 15 minutes. "
         "Do not tell it to anyone.",

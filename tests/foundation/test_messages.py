@@ -194,6 +194,7 @@ def test_the_texts_sent_out_are_read_from_the_catalogue() -> None:
     # SMS, USSD answers and e-mail: each rendered with translate(), so each is translated
     sent_out = {
         "temporary_password_sms",
+        "login_locked_sms",
         "access_consent_sms",
         "ussd_password_sent",
         "ussd_unknown_request",

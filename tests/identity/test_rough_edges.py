@@ -4,12 +4,13 @@ probing aliases, unlimited packages, and the codes the HTTP edge sends."""
 from __future__ import annotations
 
 import ast
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from models import Allowance
+from models import Allowance, Credential, TemporaryPassword, User
 from models.errors import ErrorCode
-from tests.conftest import GQL
-from tests.helpers import ROOT, VIEWER, login
+from tests.conftest import GQL, settled
+from tests.helpers import REQUEST_PASSWORD, ROOT, VIEWER, login, sms_to
 from tests.identity.test_mobile_network import NETWORK_LOGIN, PROXY, trusted
 
 OTHERS = "mutation { revokeOtherSessions { revoked errors { code } } }"
@@ -82,3 +83,23 @@ def test_every_code_the_http_edge_sends_is_an_error_code() -> None:
                     sent.add(code.value)
     assert sent, "RequestError calls were found"
     assert sent <= {code.value for code in ErrorCode}, sent - {c.value for c in ErrorCode}
+
+
+async def test_a_locked_login_is_told_so_instead_of_a_useless_password(
+    gql: GQL, app, demo, settings
+) -> None:
+    user = await User.get(credential__isnull=False, name__startswith="Анна")
+    until = datetime.now(UTC) + timedelta(minutes=50)
+    await Credential.filter(user=user).update(locked_until=until)
+    asked = await gql(REQUEST_PASSWORD, {"login": "9031234567"}, headers={"Accept-Language": "ru"})
+    assert asked["data"]["requestPassword"]["errors"] == []  # the asker learns nothing new
+    await settled(app)
+    (sms,) = sms_to(settings, "9031234567")
+    assert "заблокирован" in sms["text"]
+    assert "по московскому времени" in sms["text"]
+    assert not await TemporaryPassword.filter(user=user).exists()
+    # once the lock is over, a password comes again
+    await Credential.filter(user=user).update(locked_until=None)
+    await gql(REQUEST_PASSWORD, {"login": "9031234567"})
+    await settled(app)
+    assert await TemporaryPassword.filter(user=user).exists()
