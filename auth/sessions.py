@@ -53,6 +53,7 @@ async def open_session(
     cap: AccessLevel = AccessLevel.FULL,
     must_set_password: bool = False,
     network_msisdn: str | None = None,
+    device_name: str | None = None,
 ) -> IssuedSession:
     token, token_hash = new_refresh_token()
     async with in_transaction():
@@ -63,6 +64,7 @@ async def open_session(
             must_set_password=must_set_password,
             network_msisdn=network_msisdn,
             user_agent=client.user_agent[:300],
+            device_name=device_name,
             client_ip=client.ip,
             last_seen_at=now(),
             expires_at=now() + timedelta(seconds=REFRESH_TTL),

@@ -87,6 +87,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The text contains a NUL character (code 0), which is not allowed.",
         "ru": "Текст содержит недопустимый символ NUL (код 0).",
     },
+    "device_name_length": {
+        "en": "A device name is 1 to 64 characters long.",
+        "ru": "Название устройства должно содержать от 1 до 64 символов.",
+    },
     "control_characters": {
         "en": "Only plain text, on one line: no control or formatting characters.",
         "ru": "Только обычный текст в одну строку, без управляющих символов.",

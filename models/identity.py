@@ -78,6 +78,8 @@ class Session(Model):
     # the number a mobile-network session came from (its cap is that number's setting)
     network_msisdn = fields.CharField(max_length=10, null=True)
     user_agent = fields.CharField(max_length=300, default="")
+    # what the person called the device at login (loginWithMobileNetwork's deviceName)
+    device_name = fields.CharField(max_length=64, null=True)
     client_ip = fields.CharField(max_length=45, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_seen_at = fields.DatetimeField(null=True)

@@ -24,10 +24,16 @@ async def resolve_refresh_session(info: Info[Context, None], refresh_token: str)
     return await rotate(refresh_token, info.context.services.tokens)
 
 
-async def resolve_login_with_mobile_network(info: Info[Context, None]) -> IssuedSession:
+async def resolve_login_with_mobile_network(
+    info: Info[Context, None], device_name: str | None = None
+) -> IssuedSession:
     ctx = info.context
     return await network_login(
-        list(ctx.network_msisdns), ctx.peer_trusted, ctx.client, ctx.services
+        list(ctx.network_msisdns),
+        ctx.peer_trusted,
+        ctx.client,
+        ctx.services,
+        device_name=device_name,
     )
 
 

@@ -137,7 +137,8 @@ class IdentityMutations:
     async def login_with_mobile_network(
         self, info: Info[Context, None], input: LoginWithMobileNetworkInput | None = None
     ) -> LoginPayload:
-        work = login_resolvers.resolve_login_with_mobile_network(info)
+        device_name = input.device_name if input else None
+        work = login_resolvers.resolve_login_with_mobile_network(info, device_name)
         return await run_payload(info, LoginPayload, work, logged_in(info))
 
     @strawberry.mutation(description="End the current session.")

@@ -38,6 +38,9 @@ class Session(relay.Node):
     last_seen_at: datetime | None = strawberry.field(description="Last request, to a minute.")
     expires_at: datetime = strawberry.field(description="When it ends unless refreshed.")
     user_agent: str = strawberry.field(description="The client's User-Agent when it logged in.")
+    device_name: str | None = strawberry.field(
+        description="The name given to the device at login (loginWithMobileNetwork)."
+    )
     client_ip: str | None = strawberry.field(description="The client's address at login.")
 
     @strawberry.field(description="Whether this is the session making the request.")

@@ -103,3 +103,23 @@ async def test_a_locked_login_is_told_so_instead_of_a_useless_password(
     await gql(REQUEST_PASSWORD, {"login": "9031234567"})
     await settled(app)
     assert await TemporaryPassword.filter(user=user).exists()
+
+
+async def test_the_device_name_given_at_network_login_shows_in_sessions(
+    make_gql, settings, demo
+) -> None:
+    gql = make_gql(trusted(settings), PROXY)
+    named = """
+    mutation N($d: String) { loginWithMobileNetwork(input: {deviceName: $d}) {
+      accessToken errors { code field } } }
+    """
+    answer = await gql(named, {"d": "  Телефон   Маши "}, headers={"X-MSISDN": "79031234568"})
+    token = answer["data"]["loginWithMobileNetwork"]["accessToken"]
+    sessions = await gql("{ viewer { sessions { deviceName current } } }", token=token)
+    mine = [s for s in sessions["data"]["viewer"]["sessions"] if s["current"]]
+    assert mine == [{"deviceName": "Телефон Маши", "current": True}]
+    for bad in ("Телефон\nСлужба безопасности", "x" * 65):
+        refused = await gql(named, {"d": bad}, headers={"X-MSISDN": "79031234568"})
+        assert refused["data"]["loginWithMobileNetwork"]["errors"] == [
+            {"code": "INVALID_INPUT", "field": ["deviceName"]}
+        ]
