@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.relay import GlobalID, to_base64
@@ -13,6 +13,7 @@ import models
 from auth.policy import Capability
 from models import AuditAction, RequestStatus
 from models import Relation as LineRelation
+from resolvers.access.audit import resolve_audit_details
 from resolvers.access.requests import request_msisdn_for_viewer
 from resolvers.context import Context
 from resolvers.ids import db_id
@@ -86,7 +87,15 @@ class AuditEntry:
     action: AuditAction = strawberry.field(description="What changed.")
     created_at: datetime = strawberry.field(description="When.")
     session_id: strawberry.ID | None = strawberry.field(description="From which session.")
-    details: strawberry.scalars.JSON = strawberry.field(description="Before and after.")
+
+    @strawberry.field(
+        description="Before and after: people by name, grants and requests by global id.",
+        graphql_type=strawberry.scalars.JSON,
+    )
+    async def details(
+        self, root: strawberry.Parent[models.AuditEntry], info: Info[Context, None]
+    ) -> dict[str, Any]:
+        return await resolve_audit_details(info, root)
 
     @strawberry.field(
         description="Who did it: the owner, or the asker who entered a consent code.",

@@ -119,6 +119,10 @@ async def test_every_change_is_in_the_audit_log_the_owner_reads(gql: GQL, demo) 
     assert {e["node"]["actor"]["name"] for e in log["edges"]} == {"Анна Иванова"}
     assert all(e["node"]["sessionId"] for e in log["edges"])
     assert log["edges"][1]["node"]["details"]["to"] == "FULL"
+    # people by name, grants by the global id the API gives them: no row ids (issue 11)
+    granted_id = granted["data"]["grantLineAccess"]["grant"]["id"]
+    assert log["edges"][0]["node"]["details"] == {"grantee": "Галина Петровна", "grant": granted_id}
+    assert log["edges"][2]["node"]["details"]["grantee"] == "Галина Петровна"
     # a LIMITED delegate does not read the audit log
     masha_line = await gql(AUDIT, {"m": "9031234568"}, token=galina)
     assert masha_line["data"]["viewer"]["line"]["auditLog"] is None
