@@ -14,12 +14,12 @@ refused with the limit's code, never with a cached answer.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterator
-from threading import Lock
 
 from graphql import DocumentNode
 from strawberry.extensions import SchemaExtension
+
+from schema.lru import LRU
 
 # texts longer than this are parsed every time: a cached document costs about ten times
 # its text in memory, and the documents apps repeat are a few kilobytes
@@ -27,33 +27,15 @@ MAX_CACHED_TEXT = 16 * 1024
 DEFAULT_ENTRIES = 256
 
 
-class Documents:
+class Documents(LRU[str, DocumentNode]):
     """The process's LRU of documents that parsed and validated clean, by text."""
 
     def __init__(self, entries: int = DEFAULT_ENTRIES) -> None:
-        self.entries = entries
-        self._documents: OrderedDict[str, DocumentNode] = OrderedDict()
-        # schema execution may run in threads (strawberry's sync path): keep it safe
-        self._lock = Lock()
-
-    def get(self, text: str) -> DocumentNode | None:
-        with self._lock:
-            document = self._documents.get(text)
-            if document is not None:
-                self._documents.move_to_end(text)
-            return document
+        super().__init__(entries)
 
     def put(self, text: str, document: DocumentNode) -> None:
-        if len(text) > MAX_CACHED_TEXT:
-            return
-        with self._lock:
-            self._documents[text] = document
-            self._documents.move_to_end(text)
-            while len(self._documents) > self.entries:
-                self._documents.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._documents)
+        if len(text) <= MAX_CACHED_TEXT:
+            super().put(text, document)
 
 
 class DocumentCache(SchemaExtension):

@@ -20,11 +20,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections import OrderedDict
 from pathlib import Path
-from threading import Lock
 from typing import Any
 
+from schema.lru import LRU
 from web.errors import RequestError
 
 MODES = ("auto", "registered", "off")
@@ -70,8 +69,7 @@ class PersistedQueries:
             raise ValueError(f"PERSISTED_QUERIES must be one of {', '.join(MODES)}")
         self.mode = mode
         self.registered = dict(registered or {})
-        self._learnt: OrderedDict[str, str] = OrderedDict()
-        self._lock = Lock()
+        self._learnt: LRU[str, str] = LRU(LEARNT)
 
     def document(self, query: str | None, extensions: dict[str, Any] | None) -> str:
         """The document to run; RequestError (400) or PersistedQueryNotFound."""
@@ -112,17 +110,8 @@ class PersistedQueries:
         return digest.lower()
 
     def _learn(self, digest: str, document: str) -> None:
-        if digest in self.registered:
-            return
-        with self._lock:
-            self._learnt[digest] = document
-            self._learnt.move_to_end(digest)
-            while len(self._learnt) > LEARNT:
-                self._learnt.popitem(last=False)
+        if digest not in self.registered:
+            self._learnt.put(digest, document)
 
     def _recall(self, digest: str) -> str | None:
-        with self._lock:
-            document = self._learnt.get(digest)
-            if document is not None:
-                self._learnt.move_to_end(digest)
-            return document
+        return self._learnt.get(digest)
