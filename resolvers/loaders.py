@@ -71,7 +71,7 @@ class Loader(DataLoader[K, V]):
 
     A field that returns an awaitable costs graphql-core a coroutine and a task step per
     object; one that returns a value costs a function call. A list resolver that loads a
-    page's relations up front (`resolvers.line.prefetch`) lets every field of the page
+    page's relations up front (`schema.access.permissions.prefetch`) lets every field of the page
     take the synchronous path.
     """
 
