@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
 from typing import TYPE_CHECKING
 
@@ -45,8 +46,21 @@ class NoDelayHTTPProtocol(_AutoHTTPProtocol):
         super().connection_made(transport)
 
 
+def served_url(host: str, port: int) -> str:
+    """Where a browser on this machine reaches a server listening on `host:port`."""
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - naming the wildcard, not binding it
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def serve(settings: Settings, *, host: str, port: int, workers: int) -> int:
     configure_logging(settings.log_level, settings.log_format)
+    if "PUBLIC_URL" not in os.environ and not settings.production:
+        # development: links in e-mails and the dev provider's redirects must point where
+        # this server is, on any --port; the workers read it with the rest of the settings
+        os.environ["PUBLIC_URL"] = served_url(host, port)
     uvicorn.run(
         "app:app_from_env",
         factory=True,

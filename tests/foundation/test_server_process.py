@@ -98,3 +98,20 @@ async def test_readyz_says_unavailable_when_the_database_is_gone(tmp_path: Path)
         await stop_hub(process)
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+async def test_in_development_links_point_at_the_port_it_serves_on(
+    database_url: str, demo, tmp_path: Path
+) -> None:
+    # issue 11: `make run` on another PORT announced the dev provider on :8000
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if key != "PUBLIC_URL"}
+    env |= {"DATABASE_URL": database_url, "ENV": "test", "SOCIAL_DEV_PROVIDER": "1"}
+    process = await start_hub(env, port, tmp_path / "server.log")
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
+            found = await client.get("/dev-provider/.well-known/openid-configuration")
+            assert found.status_code == 200, found.text
+            assert found.json()["issuer"] == f"http://127.0.0.1:{port}/dev-provider"
+    finally:
+        await stop_hub(process)
