@@ -20,6 +20,7 @@ from config import Settings
 from models import tortoise_config
 from schema import build_schema
 from services import Services
+from web.email import email_link
 from web.graphql import GraphQLView
 from web.logs import configure_logging
 from web.middleware import BodyLimitMiddleware, RequestIdMiddleware
@@ -92,6 +93,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/network/ussd", ussd_endpoint(services), methods=["POST"]),
+        Route("/confirm-email", email_link(services), methods=["GET", "POST"]),
         Route(
             "/auth/social/{provider}/callback", social_callback(services.social), methods=["GET"]
         ),

@@ -77,9 +77,11 @@ async def update_profile(
         user.name = new_name
         changed.append("name")
     code = f"{secrets.randbelow(10**6):06d}"
+    # the link's own secret: long enough to confirm by itself, without a login
+    token = secrets.token_urlsafe(32)
     if new_email is not None:
         # mailed before anything is written: a mail server that fails changes nothing
-        await _mail_code(new_email, code, svc, language)
+        await _mail_code(new_email, code, token, svc, language)
     try:
         async with in_transaction():
             if changed:
@@ -87,7 +89,7 @@ async def update_profile(
                 # for anything another request wrote meanwhile
                 await user.save(update_fields=changed)
             if new_email is not None:
-                await _store_code(user, new_email, code)
+                await _store_code(user, new_email, code, token)
     except IntegrityError:  # the alias was taken between the check and the write
         raise DomainError(ErrorCode.INVALID_INPUT, "alias_taken", field=["alias"]) from None
     return user
@@ -97,8 +99,12 @@ def _code_hash(user_id: int, code: str) -> str:
     return hashlib.sha256(f"{user_id}:{code}".encode()).hexdigest()
 
 
-async def _mail_code(email: str, code: str, svc: AuthServices, language: str) -> None:
-    link = f"{svc.settings.public_url}/confirm-email?code={code}"
+def _link_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def _mail_code(email: str, code: str, token: str, svc: AuthServices, language: str) -> None:
+    link = f"{svc.settings.public_url}/confirm-email?token={token}"
     try:
         await svc.email.send(
             email,
@@ -109,14 +115,41 @@ async def _mail_code(email: str, code: str, svc: AuthServices, language: str) ->
         raise DomainError(ErrorCode.NOT_AVAILABLE, "email_not_sent", field=["email"]) from None
 
 
-async def _store_code(user: User, email: str, code: str) -> None:
+async def _store_code(user: User, email: str, code: str, token: str) -> None:
     await EmailConfirmation.filter(user_id=user.id, confirmed_at__isnull=True).delete()
     await EmailConfirmation.create(
         user=user,
         email=email,
         code_hash=_code_hash(user.id, code),
+        link_hash=_link_hash(token),
         expires_at=datetime.now(UTC) + CODE_TTL,
     )
+
+
+async def pending_by_link(token: str) -> EmailConfirmation | None:
+    """The confirmation a link names, while it may still be confirmed."""
+    return await EmailConfirmation.get_or_none(
+        link_hash=_link_hash(token[:200]),
+        confirmed_at__isnull=True,
+        expires_at__gt=datetime.now(UTC),
+    )
+
+
+async def confirm_by_link(token: str) -> str | None:
+    """Confirm the address a link names (the mail reached it: that is the proof); the
+    address, or None for a link that is wrong, used or expired. One conditional UPDATE:
+    of two clicks one confirms, the other is told the link is used."""
+    pending = await pending_by_link(token)
+    if pending is None:
+        return None
+    async with in_transaction():
+        done = await EmailConfirmation.filter(id=pending.id, confirmed_at__isnull=True).update(
+            confirmed_at=datetime.now(UTC)
+        )
+        if not done:
+            return None
+        await User.filter(id=pending.user_id).update(email=pending.email)
+    return pending.email
 
 
 async def pending_email(user: User) -> str | None:

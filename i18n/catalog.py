@@ -347,6 +347,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Confirm your e-mail",
         "ru": "Подтвердите e-mail",
     },
+    "email_link_title": {"en": "Recovery e-mail", "ru": "Резервный адрес e-mail"},
+    "email_link_question": {
+        "en": "Confirm {email} as the recovery address of your account?",
+        "ru": "Подтвердить {email} как резервный адрес вашего личного кабинета?",
+    },
+    "email_link_button": {"en": "Confirm", "ru": "Подтвердить"},
+    "email_link_done": {
+        "en": "{email} is confirmed. You can close this page.",
+        "ru": "Адрес {email} подтверждён. Страницу можно закрыть.",
+    },
+    "email_link_invalid": {
+        "en": "This link is wrong, used or expired. Ask for a new code in the app.",
+        "ru": "Ссылка неверна, уже использована или устарела. Запросите новый код в приложении.",
+    },
     "email_confirmation_body": {
         "en": "Confirmation code: {code}\n{link}",
         "ru": "Код подтверждения: {code}\n{link}",

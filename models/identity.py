@@ -156,6 +156,8 @@ class EmailConfirmation(Model):
     user_id: int
     email = fields.CharField(max_length=254)
     code_hash = fields.CharField(max_length=64)
+    # SHA-256 of the link's token: the link confirms by itself, from any browser
+    link_hash = fields.CharField(max_length=64, null=True, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()
     attempts = fields.IntField(default=0)

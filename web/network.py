@@ -12,19 +12,10 @@ from starlette.responses import JSONResponse
 from auth.ussd import handle_ussd
 from models.errors import DomainError
 from services import Services
+from web.bodies import body_up_to
 
 # {"msisdn": ..., "code": ...} is a few dozen bytes; the network sends nothing bigger
 MAX_USSD_BODY = 4096
-
-
-async def _body_up_to(request: Request, limit: int) -> bytes | None:
-    """The body, or None once it passes `limit` (read no further)."""
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return body
 
 
 def _authorized(request: Request, expected: str | None) -> bool:
@@ -40,7 +31,7 @@ def ussd_endpoint(services: Services) -> Callable[[Request], Awaitable[JSONRespo
     async def ussd(request: Request) -> JSONResponse:
         if not _authorized(request, services.settings.network_api_key):
             return JSONResponse({"error": "UNAUTHENTICATED"}, status_code=401)
-        raw = await _body_up_to(request, MAX_USSD_BODY)
+        raw = await body_up_to(request, MAX_USSD_BODY)
         if raw is None:  # bigger than any real request: refused as malformed, unread
             return JSONResponse({"error": "INVALID_INPUT"}, status_code=400)
         try:
