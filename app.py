@@ -93,7 +93,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/network/ussd", ussd_endpoint(services), methods=["POST"]),
-        Route("/confirm-email", email_link(services), methods=["GET", "POST"]),
+        Route("/confirm-email", email_link, methods=["GET", "POST"]),
         Route(
             "/auth/social/{provider}/callback", social_callback(services.social), methods=["GET"]
         ),

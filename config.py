@@ -15,6 +15,8 @@ from pathlib import Path
 
 from starlette.config import Config
 
+# how persisted queries are taken (web.persisted)
+PERSISTED_QUERY_MODES = ("auto", "registered", "off")
 DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused in production
 ENVIRONMENTS = ("development", "test", "production")
 
@@ -122,8 +124,10 @@ class Settings:
 
     def check(self) -> None:
         """Refuse configurations that must never serve traffic."""
-        if self.persisted_queries not in ("auto", "registered", "off"):
-            raise ConfigError("PERSISTED_QUERIES must be auto, registered or off")
+        if self.persisted_queries not in PERSISTED_QUERY_MODES:
+            raise ConfigError(
+                f"PERSISTED_QUERIES must be one of {', '.join(PERSISTED_QUERY_MODES)}"
+            )
         if self.persisted_queries == "registered" and not self.persisted_queries_file:
             raise ConfigError("PERSISTED_QUERIES=registered needs PERSISTED_QUERIES_FILE")
         for origin in self.cors_origins:

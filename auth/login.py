@@ -16,6 +16,7 @@ from auth.sessions import ClientInfo, IssuedSession, open_session
 from auth.throttle import LOGINS_PER_CLIENT, client_key, enforce
 from models import AuthMethod, Credential, LoginLock, User
 from models.errors import DomainError, ErrorCode
+from models.identity import locked_now
 
 MAX_FAILURES = 10
 LOCK_TIME = timedelta(hours=1)
@@ -46,7 +47,7 @@ async def password_login(
     if user is None:
         await _unknown_login(key[:64], password, svc)
     credential, _ = await Credential.get_or_create(user=user)
-    if credential.locked_until and credential.locked_until > _now():
+    if locked_now(credential.locked_until):
         raise locked(credential.locked_until)
 
     waiting = await temporary.reserve_try(await temporary.active_temporary(user.id))
@@ -87,7 +88,7 @@ async def _unknown_login(key: str, password: str, svc: AuthServices) -> NoReturn
         stale = _now() - timedelta(days=2)
         quiet = Q(locked_until__isnull=True) | Q(locked_until__lte=_now())
         await LoginLock.filter(quiet, updated_at__lt=stale).delete()
-    if counter.locked_until and counter.locked_until > _now():
+    if locked_now(counter.locked_until):
         raise locked(counter.locked_until)
     await svc.hasher.dummy_verify(password)
     await svc.hasher.dummy_verify(password)
@@ -115,7 +116,7 @@ async def _count_failure(model: type[Credential] | type[LoginLock], where: dict)
     """One more failure, under a row lock so racing tries are counted one by one."""
     async with in_transaction() as conn:
         row = await model.select_for_update().using_db(conn).get(**where)
-        already_locked = bool(row.locked_until and row.locked_until > _now())
+        already_locked = locked_now(row.locked_until)
         if not already_locked:
             row.failed_attempts += 1
             if row.failed_attempts > MAX_FAILURES:
@@ -125,5 +126,5 @@ async def _count_failure(model: type[Credential] | type[LoginLock], where: dict)
                     row.permanent_disabled = True
             await row.save(using_db=conn)
     # raised after the commit: an exception inside the block would roll the lock back
-    if row.locked_until and row.locked_until > _now():
+    if locked_now(row.locked_until):
         raise locked(row.locked_until)

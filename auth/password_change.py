@@ -14,6 +14,7 @@ from auth.sessions import ClientInfo, revoke_others
 from auth.throttle import LOGINS_PER_CLIENT, PASSWORD_CHANGES_PER_USER, client_key, enforce
 from models import Credential, Session, User
 from models.errors import DomainError, ErrorCode
+from models.identity import locked_now
 
 
 async def user_inputs(user: User) -> list[str]:
@@ -59,7 +60,7 @@ async def change_password(
         LOGINS_PER_CLIENT.of(client_key(client.ip)),
     )
     credential, _ = await Credential.get_or_create(user=user)
-    if credential.locked_until and credential.locked_until > datetime.now(UTC):
+    if locked_now(credential.locked_until):
         raise locked(credential.locked_until)
     current = None if credential.permanent_disabled else credential.password_hash
     if not await svc.hasher.verify(current, old[:1024]):

@@ -18,6 +18,7 @@ from i18n import translate
 from models import EmailConfirmation, User
 from models.errors import DomainError, ErrorCode
 from models.msisdn import normalize_line_number
+from models.social import secret_hash
 from models.text import plain_text
 
 ALIAS = re.compile(r"^[A-Za-zА-Яа-яЁё0-9._-]{3,32}$")
@@ -99,10 +100,6 @@ def _code_hash(user_id: int, code: str) -> str:
     return hashlib.sha256(f"{user_id}:{code}".encode()).hexdigest()
 
 
-def _link_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 async def _mail_code(email: str, code: str, token: str, svc: AuthServices, language: str) -> None:
     link = f"{svc.settings.public_url}/confirm-email?token={token}"
     try:
@@ -121,7 +118,7 @@ async def _store_code(user: User, email: str, code: str, token: str) -> None:
         user=user,
         email=email,
         code_hash=_code_hash(user.id, code),
-        link_hash=_link_hash(token),
+        link_hash=secret_hash(token),
         expires_at=datetime.now(UTC) + CODE_TTL,
     )
 
@@ -129,7 +126,7 @@ async def _store_code(user: User, email: str, code: str, token: str) -> None:
 async def pending_by_link(token: str) -> EmailConfirmation | None:
     """The confirmation a link names, while it may still be confirmed."""
     return await EmailConfirmation.get_or_none(
-        link_hash=_link_hash(token[:200]),
+        link_hash=secret_hash(token[:200]),
         confirmed_at__isnull=True,
         expires_at__gt=datetime.now(UTC),
     )

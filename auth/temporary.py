@@ -19,6 +19,7 @@ from auth.throttle import (
 )
 from i18n import translate
 from models import Credential, Line, TemporaryPassword, User
+from models.identity import locked_now
 
 # no 0/O/o, 1/I/l: read off a phone screen and typed on another device without doubt
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz"
@@ -74,7 +75,7 @@ async def _issue_and_send(
         return False
     now = datetime.now(UTC)
     credential = await Credential.get_or_none(user_id=user.id)
-    if credential is not None and credential.locked_until and credential.locked_until > now:
+    if credential is not None and locked_now(credential.locked_until):
         # a password login is locked, the temporary one too: a password that cannot work
         # for an hour is not sent; the person learns why, on their own phone (the asker's
         # answer is the same as ever)

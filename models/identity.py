@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from tortoise import fields
 from tortoise.indexes import Index
@@ -21,6 +22,11 @@ class AuthMethod(StrEnum):
     TEMPORARY_PASSWORD = "TEMPORARY_PASSWORD"
     MOBILE_NETWORK = "MOBILE_NETWORK"
     SOCIAL = "SOCIAL"
+
+
+def locked_now(until: datetime | None) -> TypeGuard[datetime]:
+    """Whether a lock ending at `until` (a Credential's or a LoginLock's) still holds."""
+    return until is not None and until > datetime.now(UTC)
 
 
 class Credential(Model):

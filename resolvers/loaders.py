@@ -30,7 +30,7 @@ from models import (
     User,
 )
 from models.access import AccessLevel
-from models.access.facts import facts_for_lines
+from models.access.facts import LINES_BY_ID, facts_for_lines
 from models.compiled import Compiled
 from resolvers.pagination import Keyset, Page
 
@@ -48,7 +48,6 @@ TARIFFS = Compiled(Tariff, lambda ids: Tariff.filter(id__in=ids), list)
 SERVICES = Compiled(Service, lambda ids: Service.filter(id__in=ids), list)
 USERS = Compiled(User, lambda ids: User.filter(id__in=ids), list)
 CONTRACTS = Compiled(Contract, lambda ids: Contract.filter(id__in=ids), list)
-LINES = Compiled(Line, lambda ids: Line.filter(id__in=ids).select_related("contract"), list)
 ALLOWANCES = Compiled(
     Allowance, lambda ids: Allowance.filter(line_id__in=ids).order_by("kind"), list
 )
@@ -219,7 +218,7 @@ class FirstPageByLineIdLoader(DataLoader[tuple[int, int], Page[M]], Generic[M]):
 
 class LineByIdLoader(Loader[int, Line | None]):
     async def batch_load_fn(self, keys: list[int]) -> list[Line | None]:
-        return _in_key_order(keys, await LINES.run(keys))
+        return _in_key_order(keys, await LINES_BY_ID.run(keys))
 
 
 class LineAccessByLineIdLoader(DataLoader[int, LineAccess]):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from operator import attrgetter
 from typing import Any
 
 import strawberry
@@ -103,7 +102,7 @@ class ServiceQueries:
 class LineService:
     connected_at: datetime = strawberry.field(description="When it was connected.")
     # computed: basic fields read off the row, with no resolver call per service
-    service: ServiceType = computed(attrgetter("service"), "The catalogue entry.")
+    service: ServiceType = strawberry.field(description="The catalogue entry.")
     price: Money = computed(
         lambda row: Money.from_kopecks(row.price), "Price per period as connected (zero when free)."
     )

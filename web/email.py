@@ -8,7 +8,6 @@ no login is needed, as the code typed in the app needs one.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from html import escape
 from urllib.parse import parse_qs
 
@@ -17,7 +16,6 @@ from starlette.responses import Response
 
 from auth.person import confirm_by_link, pending_by_link
 from i18n import negotiate, translate
-from services import Services
 from web.bodies import body_up_to
 from web.pages import page
 
@@ -25,36 +23,31 @@ from web.pages import page
 MAX_FORM = 2048
 
 
-def email_link(services: Services) -> Callable[[Request], Awaitable[Response]]:
+async def email_link(request: Request) -> Response:
     """GET /confirm-email?token=...: the question; POST: the confirmation."""
-    del services  # the page needs nothing but the database: kept for the route's shape
-
-    async def endpoint(request: Request) -> Response:
-        language = negotiate(request.headers.get("accept-language"))
-        title = translate("email_link_title", language)
-        if request.method == "POST":
-            body = await body_up_to(request, MAX_FORM)
-            form = parse_qs((body or b"").decode(errors="replace"))
-            confirmed = await confirm_by_link((form.get("token") or [""])[0])
-            if confirmed is None:
-                return _invalid(language, title)
-            text = translate("email_link_done", language, email=confirmed)
-            return page(language, title, f"<p>{escape(text)}</p>")
-        token = request.query_params.get("token", "")
-        pending = await pending_by_link(token)
-        if pending is None:
+    language = negotiate(request.headers.get("accept-language"))
+    title = translate("email_link_title", language)
+    if request.method == "POST":
+        body = await body_up_to(request, MAX_FORM)
+        form = parse_qs((body or b"").decode(errors="replace"))
+        confirmed = await confirm_by_link((form.get("token") or [""])[0])
+        if confirmed is None:
             return _invalid(language, title)
-        question = translate("email_link_question", language, email=pending.email)
-        button = translate("email_link_button", language)
-        form_html = (
-            f"<p>{escape(question)}</p>"
-            '<form method="post" action="/confirm-email">'
-            f'<input type="hidden" name="token" value="{escape(token)}">'
-            f'<button type="submit">{escape(button)}</button></form>'
-        )
-        return page(language, title, form_html)
-
-    return endpoint
+        text = translate("email_link_done", language, email=confirmed)
+        return page(language, title, f"<p>{escape(text)}</p>")
+    token = request.query_params.get("token", "")
+    pending = await pending_by_link(token)
+    if pending is None:
+        return _invalid(language, title)
+    question = translate("email_link_question", language, email=pending.email)
+    button = translate("email_link_button", language)
+    form_html = (
+        f"<p>{escape(question)}</p>"
+        '<form method="post" action="/confirm-email">'
+        f'<input type="hidden" name="token" value="{escape(token)}">'
+        f'<button type="submit">{escape(button)}</button></form>'
+    )
+    return page(language, title, form_html)
 
 
 def _invalid(language: str, title: str) -> Response:

@@ -23,10 +23,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from config import PERSISTED_QUERY_MODES
 from schema.lru import LRU
 from web.errors import RequestError
 
-MODES = ("auto", "registered", "off")
 # documents learnt per worker; each at most the request body limit
 LEARNT = 1_000
 # the GraphQL error the protocol defines: clients compare message and code literally
@@ -60,13 +60,13 @@ class PersistedQueries:
     """Turns a request's `query` and `extensions` into the document to run.
 
     Args:
-        mode: one of MODES.
+        mode: one of config.PERSISTED_QUERY_MODES.
         registered: hash -> document, for `registered` (and known from the start in `auto`).
     """
 
     def __init__(self, mode: str = "auto", registered: dict[str, str] | None = None) -> None:
-        if mode not in MODES:
-            raise ValueError(f"PERSISTED_QUERIES must be one of {', '.join(MODES)}")
+        if mode not in PERSISTED_QUERY_MODES:
+            raise ValueError(f"PERSISTED_QUERIES must be one of {', '.join(PERSISTED_QUERY_MODES)}")
         self.mode = mode
         self.registered = dict(registered or {})
         self._learnt: LRU[str, str] = LRU(LEARNT)

@@ -118,7 +118,8 @@ _REACHABLE = Compiled(
     # the UNION's branches in order: held contracts, own number, granted ids
     lambda viewer_id, granted: [viewer_id, viewer_id, *granted],
 )
-_LINES = Compiled(Line, lambda ids: Line.filter(id__in=ids).select_related("contract"), list)
+# lines by id with their contract: the access facts and the request's line loader
+LINES_BY_ID = Compiled(Line, lambda ids: Line.filter(id__in=ids).select_related("contract"), list)
 
 
 async def reachable_lines(viewer_id: int) -> list[LineFacts]:
@@ -133,7 +134,7 @@ async def facts_for_lines(viewer_id: int, line_ids: list[int]) -> dict[int, Line
     if not line_ids:
         return {}
     levels = await _grant_levels(viewer_id, line_ids)
-    lines = await _LINES.run(line_ids)
+    lines = await LINES_BY_ID.run(line_ids)
     return {line.id: LineFacts(line, facts_of(line, viewer_id, levels)) for line in lines}
 
 

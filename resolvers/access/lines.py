@@ -52,11 +52,6 @@ async def access_loader(info: Info[Context, None]) -> tuple[Session, LineAccessB
     return session, loader
 
 
-async def access_to(info: Info[Context, None], line_id: int) -> LineAccess:
-    _, loader = await access_loader(info)
-    return await loader.load(line_id)
-
-
 async def visible_lines(
     info: Info[Context, None], line_filter: LineFilter, args: PageArgs
 ) -> Page[LineView]:

@@ -85,7 +85,12 @@ class DeclaresCapability(FieldExtension):
 
 def allowed(access: LineAccess, capability: Capability | None) -> bool:
     """Whether a field needing `capability` (None: any relation) may be read."""
-    return access.visible and (capability is None or capability in access.capabilities)
+    return access.visible and (capability is None or access.allows(capability))
+
+
+def _require(line: LineView, capability: Capability | None) -> None:
+    if not allowed(line.access, capability):
+        raise DomainError(ErrorCode.FORBIDDEN)
 
 
 def _note(field: StrawberryField, capability: Capability | None) -> None:
@@ -120,8 +125,7 @@ class GuardedField(ComputedField):
         self.related = related
 
     def get_result(self, source: Any, info: Any, args: list[Any], kwargs: Any) -> Any:
-        if not allowed(source.access, self.capability):
-            raise DomainError(ErrorCode.FORBIDDEN)
+        _require(source, self.capability)
         return self.read(source)
 
     def __copy__(self) -> Self:
@@ -137,14 +141,10 @@ class RequiresCapability(DeclaresCapability):
     The access is the one decided for the `LineView`: checking it waits on nothing.
     """
 
-    def _check(self, source: LineView) -> None:
-        if not allowed(source.access, self.capability):
-            raise DomainError(ErrorCode.FORBIDDEN)
-
     def resolve(
         self, next_: SyncExtensionResolver, source: Any, info: Info[Context, None], **kwargs: Any
     ) -> Any:
-        self._check(source)
+        _require(source, self.capability)
         return next_(source, info, **kwargs)
 
     async def resolve_async(
@@ -154,7 +154,7 @@ class RequiresCapability(DeclaresCapability):
         info: Info[Context, None],
         **kwargs: Any,
     ) -> Any:
-        self._check(source)
+        _require(source, self.capability)
         result = next_(source, info, **kwargs)
         return await result if inspect.isawaitable(result) else result
 
