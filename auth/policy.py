@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from models.access import AccessLevel, Relation
+from models.access import AccessLevel, GrantStatus, Relation
 
 if TYPE_CHECKING:
     from models.line import Line
@@ -106,6 +106,8 @@ class AccountData(StrEnum):
     PASSWORD = "PASSWORD"  # noqa: S105 - the kind of data, not a password
     # bound social accounts: binding one adds a way in that opens FULL sessions
     PROVIDER_ACCOUNTS = "PROVIDER_ACCOUNTS"
+    # answering invitations to others' numbers: accepting one adds access to the account
+    INVITATIONS = "INVITATIONS"
 
 
 # The session cap decides alone: a LIMITED session may read a line the way its cap
@@ -142,6 +144,15 @@ def may_revoke(access: LineAccess, own_grant: bool, manage: Capability) -> bool:
     the caller answers a refusal exactly like a grant that never existed.
     """
     return own_grant or access.allows(manage)
+
+
+def sees_grantee(status: GrantStatus, grantee_id: int, viewer_id: int | None) -> bool:
+    """Whether a viewer is shown who holds a grant: the grantee themselves always, anyone
+    else (the holder) only once the grantee accepted. Until then the holder sees the
+    login they typed and nothing more: inviting a login must not tell whose it is, or
+    that anyone has it.
+    """
+    return viewer_id == grantee_id or status is GrantStatus.ACTIVE
 
 
 def sees_request_number(line: Line | None, viewer_id: int) -> bool:

@@ -58,7 +58,8 @@ FROM (
     UNION ALL
     SELECT id, 'USER', user_level FROM line WHERE user_id = $1
     UNION ALL
-    SELECT line_id, 'DELEGATE', level FROM line_grant WHERE grantee_id = $1 AND revoked_at IS NULL
+    SELECT line_id, 'DELEGATE', level FROM line_grant
+    WHERE grantee_id = $1 AND status = 'ACTIVE' AND revoked_at IS NULL
 ) r
 JOIN line l ON l.id = r.line_id
 LEFT JOIN tariff t ON t.id = l.tariff_id

@@ -114,7 +114,15 @@ COLUMNS = {
     ),
     "allowance": ("id", "line_id", "kind", "total", "left", "unlimited", "resets_at"),
     "line_service": ("id", "line_id", "service_id", "price", "connected_at"),
-    "line_grant": ("id", "line_id", "grantee_id", "granted_by_id", "level", "created_at"),
+    "line_grant": (
+        "id",
+        "line_id",
+        "grantee_id",
+        "granted_by_id",
+        "level",
+        "status",
+        "created_at",
+    ),
     "primary_line": ("id", "user_id", "line_id"),
 }
 
@@ -187,7 +195,8 @@ class Grower:
         return holder, lines
 
     def grant(self, line_id: int, grantee: int, by: int, level: str) -> None:
-        self.rows.add("line_grant", line_id, grantee, by, level, self.now)
+        # accepted: an invitation still pending would give the grantee nothing
+        self.rows.add("line_grant", line_id, grantee, by, level, "ACTIVE", self.now)
 
     def primary(self, user_id: int, line_id: int) -> None:
         self.rows.add("primary_line", user_id, line_id)

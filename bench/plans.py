@@ -104,8 +104,8 @@ _LINES = """
         CASE WHEN k = 4 THEN $5 + 2 * f END, 10000, true, true
     FROM generate_series(1, $1) f, generate_series(1, 4) k"""
 _GRANTS = """
-    INSERT INTO line_grant (level, created_at, grantee_id, line_id, granted_by_id)
-    SELECT 'LIMITED', now(), $2 + 2 * (f % $1) + 1, $3 + 4 * (f - 1) + 1, $2 + 2 * f - 1
+    INSERT INTO line_grant (level, status, created_at, grantee_id, line_id, granted_by_id)
+    SELECT 'LIMITED', 'ACTIVE', now(), $2 + 2 * (f % $1) + 1, $3 + 4 * (f - 1) + 1, $2 + 2 * f - 1
     FROM generate_series(1, $1) f"""
 # the big family: its holder $1, contract $2, lines $3 to $4 on tariff $5
 _BIG_HOLDER = """

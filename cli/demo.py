@@ -9,7 +9,7 @@ from tortoise import Tortoise
 from tortoise.exceptions import OperationalError
 from tortoise.transactions import in_transaction
 
-from auth.lookup import find_user
+from auth.lookup import find_user, login_key, login_of
 from auth.passwords import Hasher
 from cli import demo_data as data
 from cli.db import ensure_sqlite_dir, wipe_all
@@ -31,7 +31,7 @@ from models import (
     tortoise_config,
 )
 from models.access.audit import Actor
-from models.access.grants import grant
+from models.access.grants import Invitee, invite, respond
 from models.errors import DomainError
 from models.social import bind_identity
 
@@ -128,7 +128,10 @@ async def load_demo(settings: Settings) -> dict[str, User]:
             await _allowances(line, tariff, data.USED_SHARE.get(msisdn, 0.1), resets_at)
         for msisdn, grantee, level, by in data.GRANTS:
             line = await Line.get(msisdn=msisdn).select_related("contract")
-            await grant(line, people[grantee], AccessLevel(level), Actor(people[by].id))
+            person, login = people[grantee], await login_of(people[grantee])
+            invitee = Invitee(login=login, key=login_key(login), person=person)
+            offer = await invite(line, invitee, AccessLevel(level), Actor(people[by].id))
+            await respond(offer.id, person.id, True, Actor(person.id))  # and she accepted
     return people
 
 

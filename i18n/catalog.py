@@ -232,12 +232,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Имя должно содержать от 1 до 200 символов.",
     },
     # access to numbers
-    "grantee_not_found": {
-        "en": "No one with this number, home internet login or alias was found. "
-        "Check the spelling: the person must be our subscriber.",
-        "ru": "Абонент с таким номером, логином домашнего интернета или псевдонимом не найден. "
-        "Проверьте написание: доступ можно дать только нашему абоненту.",
-    },
     "grantee_has_access": {
         "en": "This person already has access: the number is their own or on their contract.",
         "ru": "У этого человека уже есть доступ: это его собственный номер или номер "

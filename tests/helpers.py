@@ -122,3 +122,15 @@ def without_cost(answer: dict[str, Any]) -> dict[str, Any]:
     if extensions:
         trimmed["extensions"] = extensions
     return trimmed
+
+
+async def accepted_grant(line: Any, person: Any, level: Any, login: str) -> Any:
+    """A grant its grantee accepted, set up without HTTP: an invitation under `login`
+    (as the owner would type it), then the grantee's yes."""
+    from models.access.audit import Actor
+    from models.access.grants import Invitee, invite, respond
+
+    offer = await invite(line, Invitee(login=login, key=login, person=person), level, Actor(None))
+    if offer.status == "ACTIVE":
+        return offer
+    return await respond(offer.id, person.id, True, Actor(person.id))

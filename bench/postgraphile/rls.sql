@@ -24,7 +24,7 @@ SECURITY DEFINER AS $$
     (SELECT c.id FROM contract c, viewer WHERE c.holder_id = viewer.id)
   UNION SELECT l.id FROM line l, viewer WHERE l.user_id = viewer.id
   UNION SELECT g.line_id FROM line_grant g, viewer
-    WHERE g.grantee_id = viewer.id AND g.revoked_at IS NULL
+    WHERE g.grantee_id = viewer.id AND g.status = 'ACTIVE' AND g.revoked_at IS NULL
 $$;
 
 ALTER TABLE line ENABLE ROW LEVEL SECURITY;

@@ -45,8 +45,18 @@ class RequestStatus(StrEnum):
     EXPIRED = "EXPIRED"
 
 
+class GrantStatus(StrEnum):
+    """An owner's grant is an invitation until its grantee answers: only ACTIVE gives access."""
+
+    PENDING = "PENDING"
+    ACTIVE = "ACTIVE"
+    DECLINED = "DECLINED"
+
+
 class AuditAction(StrEnum):
     GRANT = "GRANT"
+    GRANT_ACCEPTED = "GRANT_ACCEPTED"
+    GRANT_DECLINED = "GRANT_DECLINED"
     LEVEL_CHANGE = "LEVEL_CHANGE"
     REVOKE = "REVOKE"
     USER_LEVEL_CHANGE = "USER_LEVEL_CHANGE"
@@ -58,18 +68,32 @@ class AuditAction(StrEnum):
 
 
 class Grant(Model):
-    """Access to one line given to another person, FULL or LIMITED, until revoked."""
+    """Access to one line given to another person, FULL or LIMITED, until revoked.
+
+    The owner's grant is an invitation (PENDING) that gives nothing until the grantee
+    accepts it. An invitation to a login nobody has is stored too, without a grantee (a
+    decoy, like a request's): the owner sees the same answer either way, and nobody can
+    ever accept it. Consent (a request confirmed or approved) is ACTIVE at once.
+    """
 
     id = fields.IntField(primary_key=True)
     line: fields.ForeignKeyRelation[Line] = fields.ForeignKeyField(
         "linehub.Line", related_name="grants"
     )
     line_id: int
-    grantee: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "linehub.User", related_name="grants_received"
+    grantee: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "linehub.User", related_name="grants_received", null=True
     )
-    grantee_id: int
+    grantee_id: int | None
     level = fields.CharEnumField(AccessLevel, max_length=8)
+    # no access until someone sets ACTIVE on purpose: a forgotten status fails closed
+    status = fields.CharEnumField(
+        GrantStatus, max_length=8, default=GrantStatus.PENDING, db_default=GrantStatus.PENDING
+    )
+    # what the owner typed: all they see of the grantee until the invitation is accepted
+    invited_login = fields.CharField(max_length=64, null=True)
+    invited_key = fields.CharField(max_length=64, null=True, description="auth.lookup.login_key")
+    responded_at = fields.DatetimeField(null=True)
     granted_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "linehub.User", related_name="grants_given", null=True, on_delete=fields.SET_NULL
     )

@@ -14,7 +14,7 @@ from pypika_tortoise.queries import QueryBuilder
 from pypika_tortoise.terms import Term
 from tortoise.queryset import QuerySet
 
-from models.access import AccessLevel, Grant, Relation
+from models.access import AccessLevel, Grant, GrantStatus, Relation
 from models.compiled import Compiled
 from models.contract import Contract
 from models.line import Line
@@ -44,15 +44,16 @@ def facts_of(line: Line, viewer_id: int, grant_levels: dict[int, AccessLevel]) -
 
 
 def _live_grants(viewer_id: int) -> QuerySet[Grant]:
-    return Grant.filter(grantee_id=viewer_id, revoked_at__isnull=True)
+    # an invitation not yet accepted (or declined) gives nothing
+    return Grant.filter(grantee_id=viewer_id, status=GrantStatus.ACTIVE, revoked_at__isnull=True)
 
 
 # every request of a logged-in viewer runs these: compiled once per shape (models.compiled)
-_GRANTS = Compiled(Grant, _live_grants, lambda viewer_id: [viewer_id])
+_GRANTS = Compiled(Grant, _live_grants, lambda viewer_id: [viewer_id, GrantStatus.ACTIVE.value])
 _GRANTS_ON = Compiled(
     Grant,
     lambda viewer_id, line_ids: _live_grants(viewer_id).filter(line_id__in=line_ids),
-    lambda viewer_id, line_ids: [viewer_id, *line_ids],
+    lambda viewer_id, line_ids: [viewer_id, GrantStatus.ACTIVE.value, *line_ids],
 )
 
 

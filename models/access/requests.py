@@ -12,7 +12,14 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from models.access import AccessLevel, AccessRequest, AuditAction, Grant, RequestStatus
+from models.access import (
+    AccessLevel,
+    AccessRequest,
+    AuditAction,
+    Grant,
+    GrantStatus,
+    RequestStatus,
+)
 from models.access.audit import Actor, record
 from models.contract import Contract
 from models.errors import DomainError, ErrorCode
@@ -197,6 +204,7 @@ async def _decide(
             await Grant.filter(
                 line_id=line_id,
                 grantee_id=request.requester_id,
+                status=GrantStatus.ACTIVE,
                 revoked_at__isnull=True,
             )
             .using_db(conn)
@@ -211,6 +219,8 @@ async def _decide(
                 line_id=line_id,
                 grantee_id=request.requester_id,
                 level=level,
+                # they asked themselves: consent needs no invitation to accept
+                status=GrantStatus.ACTIVE,
                 granted_by_id=actor.user_id if status is RequestStatus.APPROVED else None,
                 using_db=conn,
             )

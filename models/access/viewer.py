@@ -3,7 +3,7 @@ and the number they want shown first. Callers decide whether the session may see
 
 from __future__ import annotations
 
-from models.access import Grant, PrimaryLine
+from models.access import Grant, GrantStatus, PrimaryLine
 from models.compiled import Compiled
 from models.contract import Contract
 
@@ -14,8 +14,9 @@ async def contracts_held(holder_id: int) -> list[Contract]:
 
 
 async def grants_given(holder_id: int) -> list[Grant]:
-    """Active grants on lines of the person's contracts (what they handed out), newest
-    first; whoever granted them, since the holder answers for every line they hold."""
+    """Live grants and invitations (pending or declined) on lines of the person's
+    contracts, newest first; whoever granted them, since the holder answers for every
+    line they hold."""
     return list(
         await Grant.filter(
             line__contract__holder_id=holder_id,
@@ -25,9 +26,14 @@ async def grants_given(holder_id: int) -> list[Grant]:
 
 
 async def grants_received(grantee_id: int) -> list[Grant]:
-    """Active grants others gave the person, newest first."""
+    """Grants others gave the person and invitations waiting for their answer, newest
+    first (an invitation they declined is no longer theirs to see)."""
     return list(
-        await Grant.filter(grantee_id=grantee_id, revoked_at__isnull=True).order_by("-created_at")
+        await Grant.filter(
+            grantee_id=grantee_id,
+            revoked_at__isnull=True,
+            status__in=(GrantStatus.PENDING, GrantStatus.ACTIVE),
+        ).order_by("-created_at")
     )
 
 

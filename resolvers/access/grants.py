@@ -1,18 +1,19 @@
-"""grantLineAccess, revokeLineAccess, setLineUserAccess, setMobileNetworkAccess."""
+"""grantLineAccess, respondToGrant, revokeLineAccess, setLineUserAccess, setMobileNetworkAccess."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from auth.lookup import find_user, login_key
-from auth.policy import Capability, may_revoke
+from auth.policy import AccountData, Capability, may_revoke, sees_grantee
 from auth.throttle import GRANTS_PER_HOUR, enforce
-from models import AccessLevel, Grant, MobileNetworkAccess, Session
+from models import AccessLevel, Grant, MobileNetworkAccess, Session, User
 from models.access import grants
 from models.access.audit import Actor
 from models.errors import DomainError, ErrorCode
 from resolvers.access import requires
 from resolvers.access.lines import LineView, access_loader, line_for_mutation
+from resolvers.guard import require_session
 
 if TYPE_CHECKING:
     from strawberry.types import Info
@@ -28,15 +29,40 @@ def actor_of(session: Session) -> Actor:
 async def resolve_grant_line_access(
     info: Info[Context, None], need: Capability, msisdn: str, grantee: str, level: AccessLevel
 ) -> Grant:
+    """An invitation the grantee accepts; for a login nobody has, one nobody can accept."""
     line, _, session = await line_for_mutation(info, msisdn, need)
     await enforce(info.context.services.throttle, GRANTS_PER_HOUR.of(str(session.user_id)))
     try:
-        person = await find_user(login_key(grantee))
+        key = login_key(grantee)
     except DomainError:
         raise DomainError(ErrorCode.INVALID_INPUT, "invalid_login", field=["grantee"]) from None
-    if person is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "grantee_not_found", field=["grantee"])
-    return await grants.grant(line, person, level, actor_of(session))
+    invitee = grants.Invitee(login=grantee.strip(), key=key, person=await find_user(key))
+    return await grants.invite(line, invitee, level, actor_of(session))
+
+
+async def resolve_respond_to_grant(
+    info: Info[Context, None], grant_id: int | None, accept: bool
+) -> Grant:
+    """The grantee answers an invitation: taking on access to someone's number is an
+    account-wide change, which a LIMITED session may not make."""
+    session = await require_session(info, changes=AccountData.INVITATIONS)
+    return await grants.respond(grant_id or 0, session.user_id, accept, actor_of(session))
+
+
+async def resolve_grantee(info: Info[Context, None], row: Grant) -> User | None:
+    """Who holds a grant, by name: see auth.policy.sees_grantee."""
+    session = await info.context.current_session()
+    viewer_id = session.user_id if session is not None else None
+    if row.grantee_id is None or not sees_grantee(row.status, row.grantee_id, viewer_id):
+        return None
+    return await info.context.loaders.user_by_id.load(row.grantee_id)
+
+
+async def resolve_granted_by(info: Info[Context, None], row: Grant) -> User | None:
+    """Who offered it: what the grantee needs to decide, and the holder knows anyway."""
+    if row.granted_by_id is None:
+        return None
+    return await info.context.loaders.user_by_id.load(row.granted_by_id)
 
 
 @requires(Capability.MANAGE_ACCESS)

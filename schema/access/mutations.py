@@ -30,6 +30,12 @@ class RevokeLineAccessInput:
 
 
 @strawberry.input
+class RespondToGrantInput:
+    grant_id: strawberry.ID = strawberry.field(description="LineGrant.id of an invitation.")
+    accept: bool = strawberry.field(description="true to accept, false to decline.")
+
+
+@strawberry.input
 class SetLineUserAccessInput:
     msisdn: str = strawberry.field(description="A number on your contract used by someone else.")
     level: AccessLevel = strawberry.field(description="What its user may do.")
@@ -77,6 +83,12 @@ class RevokeLineAccessPayload:
 
 
 @strawberry.type
+class RespondToGrantPayload:
+    grant: LineGrant | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
 class SetLineUserAccessPayload:
     line: Line | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
@@ -114,7 +126,9 @@ class SetAccessRequestsAllowedPayload:
 
 @strawberry.type
 class AccessMutations:
-    @line_mutation(grant_resolvers.resolve_grant_line_access, "Give someone access to your number.")
+    @line_mutation(
+        grant_resolvers.resolve_grant_line_access, "Offer someone access to your number."
+    )
     async def grant_line_access(
         self, info: Info[Context, None], input: GrantLineAccessInput
     ) -> GrantLineAccessPayload:
@@ -122,6 +136,15 @@ class AccessMutations:
             info, input.msisdn, input.grantee, input.level
         )
         return await run_payload(info, GrantLineAccessPayload, work, "grant")
+
+    @strawberry.mutation(description="Accept or decline access someone offered you.")
+    async def respond_to_grant(
+        self, info: Info[Context, None], input: RespondToGrantInput
+    ) -> RespondToGrantPayload:
+        work = grant_resolvers.resolve_respond_to_grant(
+            info, grant_id(input.grant_id), input.accept
+        )
+        return await run_payload(info, RespondToGrantPayload, work, "grant")
 
     @line_mutation(
         grant_resolvers.resolve_revoke_line_access,

@@ -59,6 +59,8 @@ NOT_NUMBER_SCOPED = frozenset(
         # asking is open to anyone logged in; the answer never tells whether it exists
         "requestLineAccess",
         "confirmLineAccess",
+        # the grantee answers an offer made to them: no relation to the line yet
+        "respondToGrant",
         "startSocialLogin",
         "startSocialBinding",
         "completeSocialLogin",

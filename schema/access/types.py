@@ -11,9 +11,10 @@ from strawberry.types import Info
 
 import models
 from auth.policy import Capability
-from models import AuditAction, RequestStatus
+from models import AuditAction, GrantStatus, RequestStatus
 from models import Relation as LineRelation
 from resolvers.access.audit import resolve_audit_details
+from resolvers.access.grants import resolve_granted_by, resolve_grantee
 from resolvers.access.requests import request_msisdn_for_viewer
 from resolvers.context import Context
 from resolvers.ids import db_id
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 strawberry.enum(Capability, description="Something one may do on a number.")
 strawberry.enum(LineRelation, name="LineRelation", description="Why you see it.")
 strawberry.enum(RequestStatus, description="Where a request stands.")
+strawberry.enum(GrantStatus, description="Where an invitation stands.")
 strawberry.enum(AuditAction, description="What changed.")
 
 LineRef = Annotated["Line", strawberry.lazy("schema.line")]
@@ -36,14 +38,28 @@ class Person:
     name: str = strawberry.field(description="Display name.")
 
 
-@strawberry.type(description="Access to one line given to another person.")
+@strawberry.type(
+    description="Access to one line given to another person: an invitation until they accept."
+)
 class LineGrant:
     level: AccessLevel = strawberry.field(description="FULL or LIMITED.")
+    status: GrantStatus = strawberry.field(
+        description="PENDING until the grantee answers; only ACTIVE gives access."
+    )
     created_at: datetime = strawberry.field(description="When it was given.")
+    responded_at: datetime | None = strawberry.field(
+        description="When the grantee accepted or declined.", default=None
+    )
 
-    @strawberry.field(description="Global id; pass to revokeLineAccess.")
+    @strawberry.field(description="Global id; pass to respondToGrant or revokeLineAccess.")
     def id(self, root: strawberry.Parent[models.Grant]) -> strawberry.ID:
         return strawberry.ID(to_base64("LineGrant", root.id))
+
+    @strawberry.field(
+        description="The login the owner typed when inviting (null when the person asked)."
+    )
+    def login(self, root: strawberry.Parent[models.Grant]) -> str | None:
+        return root.invited_login
 
     @strawberry.field(description="The number it is for.")
     async def msisdn(self, root: strawberry.Parent[models.Grant], info: Info[Context, None]) -> str:
@@ -51,11 +67,20 @@ class LineGrant:
         assert line is not None  # a grant's line is a foreign key: the row exists
         return line.msisdn
 
-    @strawberry.field(description="Who holds the access.", graphql_type=Person)
+    @strawberry.field(
+        description="Who holds it: shown to the owner once they accept (until then, login).",
+        graphql_type=Person | None,
+    )
     async def grantee(
         self, root: strawberry.Parent[models.Grant], info: Info[Context, None]
-    ) -> models.User | None:  # the loader admits None; the foreign key rules it out
-        return await info.context.loaders.user_by_id.load(root.grantee_id)
+    ) -> models.User | None:
+        return await resolve_grantee(info, root)
+
+    @strawberry.field(description="Who offered it.", graphql_type=Person | None)
+    async def granted_by(
+        self, root: strawberry.Parent[models.Grant], info: Info[Context, None]
+    ) -> models.User | None:
+        return await resolve_granted_by(info, root)
 
 
 @strawberry.type(description="Someone asking for access to a number.")

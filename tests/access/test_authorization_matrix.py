@@ -16,12 +16,10 @@ from strawberry.types.base import StrawberryObjectDefinition
 
 from config import Settings
 from models import AccessLevel, AccessRequest, Grant, Line, User
-from models.access.audit import Actor
-from models.access.grants import grant
 from models.access.requests import ask
 from schema import build_schema
 from schema.access.permissions import NOT_NUMBER_SCOPED, UNSCOPED_FIELDS, required_capability
-from tests.helpers import login
+from tests.helpers import accepted_grant, login
 
 # --- API.md section 5, restated --------------------------------------------------------
 LIMITED = {"VIEW_SUMMARY", "VIEW_SERVICES", "TOP_UP"}
@@ -271,7 +269,7 @@ async def _fixtures() -> dict[str, Any]:
         line = await Line.get(msisdn=msisdn).select_related("contract__holder")
         row = await Grant.get_or_none(line_id=line.id, grantee_id=zoe.id, revoked_at__isnull=True)
         if row is None:
-            row = await grant(line, zoe, AccessLevel.LIMITED, Actor(None))
+            row = await accepted_grant(line, zoe, AccessLevel.LIMITED, "zoe")
         grant_ids[msisdn] = _gid("LineGrant", row.id)
         pending = await AccessRequest.get_or_none(
             line_id=line.id, requester_id=zoe.id, status="PENDING"

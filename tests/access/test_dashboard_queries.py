@@ -19,6 +19,7 @@ from models import (
     DeviceKind,
     EntryKind,
     Grant,
+    GrantStatus,
     Line,
     LineService,
     Service,
@@ -78,7 +79,9 @@ async def grow_family(to: int) -> None:
         await post_entry(line.id, 100_00, EntryKind.TOP_UP)
         await post_entry(line.id, -10_00, EntryKind.CHARGE)
         # Boris is outside the family: the family's lists stay as they are, his grows
-        await Grant.create(line=line, grantee=boris, level=AccessLevel.LIMITED)
+        await Grant.create(
+            line=line, grantee=boris, level=AccessLevel.LIMITED, status=GrantStatus.ACTIVE
+        )
         await record(line.id, Actor(contract.holder_id), AuditAction.GRANT)
         for service in services:
             await LineService.create(line=line, service=service, price=service.price)

@@ -48,6 +48,8 @@ GUARDED = {
     # mutation payloads: each mutation checked its capability before returning
     ("GrantLineAccessPayload", "grant"),
     ("RevokeLineAccessPayload", "grant"),
+    # the grantee's own invitation only: models/access/grants.py respond
+    ("RespondToGrantPayload", "grant"),
     ("ConfirmLineAccessPayload", "grant"),
     ("SetLineUserAccessPayload", "line"),
     ("RequestLineAccessPayload", "request"),

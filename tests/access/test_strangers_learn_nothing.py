@@ -3,11 +3,9 @@
 import base64
 
 from models import AccessLevel, Grant, Line
-from models.access.audit import Actor
-from models.access.grants import grant
 from models.access.requests import ask
 from tests.conftest import GQL
-from tests.helpers import login, without_cost
+from tests.helpers import accepted_grant, login, without_cost
 
 FAMILY = ["9031234567", "9031234568", "9031234569", "9031234570", "9031234571", "0891234567"]
 NOBODY = ["9031230000", "9035550000", "0891230000"]
@@ -114,7 +112,7 @@ async def test_a_limited_viewer_cannot_tell_a_real_grant_or_request_id_from_a_gu
     """Who else holds Masha's line, or asks for it, is Anna's business alone."""
     masha_line = await Line.get(msisdn="9031234568").select_related("contract__holder")
     boris = demo["boris"]
-    quiet = await grant(masha_line, boris, AccessLevel.FULL, Actor(None))
+    quiet = await accepted_grant(masha_line, boris, AccessLevel.FULL, "9161112233")
     asked = (await ask(boris, masha_line, AccessLevel.LIMITED)).request
     revoke = "mutation($id: ID!) { revokeLineAccess(input: {grantId: $id}) { errors { code } } }"
     respond = (

@@ -144,7 +144,7 @@ def _missing(catalogue: dict[str, dict[str, str]], used: dict[str, set[str]]) ->
 def test_the_scan_sees_the_errors_it_is_meant_to_guard() -> None:
     keys, http_keys, _ = message_keys()
     # a scanner that silently finds nothing would pass everything
-    for key in ("invalid_msisdn", "label_length", "grantee_not_found", "use_change_password"):
+    for key in ("invalid_msisdn", "label_length", "grantee_has_access", "use_change_password"):
         assert key in keys, key
     assert {"malformed_json", "batching", "mutation_over_get"} <= set(http_keys)
     assert "FORBIDDEN" in keys

@@ -118,6 +118,8 @@ ACCOUNT_CHANGES = {
     "setAccessRequestsAllowed": "setAccessRequestsAllowed(input: {allowed: false})"
     " { errors { code } }",
     "confirmEmail": 'confirmEmail(input: {code: "000000"}) { errors { code } }',
+    "respondToGrant": 'respondToGrant(input: {grantId: "TGluZUdyYW50OjE=", accept: true})'
+    " { errors { code } }",
 }
 
 
