@@ -20,6 +20,7 @@ from config import Settings
 from models import tortoise_config
 from schema import build_schema
 from services import Services
+from web.downloads import download_endpoint
 from web.email import email_link
 from web.graphql import GraphQLView
 from web.logs import configure_logging
@@ -46,8 +47,13 @@ async def readyz(_: Request) -> JSONResponse:
     return JSONResponse({"status": "ready", "database": "ok"})
 
 
-def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:
-    """Build the app for `settings`. Tests that own the database pass manage_database=False."""
+def create_app(
+    settings: Settings, *, manage_database: bool = True, run_jobs: bool = True
+) -> Starlette:
+    """Build the app for `settings`. Tests that own the database pass manage_database=False.
+
+    On SQLite the app runs the background jobs itself while it is up (`run_jobs`).
+    """
     settings.check()
     dev_routes: list[BaseRoute] = []
     if settings.social_dev_provider:
@@ -74,11 +80,23 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
                 ),
                 _enable_global_fallback=True,
             )
+        # on SQLite the queue is this process's memory, so this process runs the jobs
+        # and the schedule; on PostgreSQL that is `linehub worker`'s work, never ours
+        in_process = (
+            asyncio.create_task(services.jobs.run_in_process(services))
+            if services.jobs.in_process and run_jobs
+            else None
+        )
         log.info("linehub started (env=%s)", settings.env)
         try:
             yield
         finally:
             # uvicorn has stopped taking requests and drained the open ones by now
+            if in_process is not None:
+                # cancelling stops procrastinate's worker the graceful way: running
+                # jobs get WORKER_STOP_SECONDS to finish
+                in_process.cancel()
+                await asyncio.gather(in_process, return_exceptions=True)
             await services.close()
             if manage_database:
                 await Tortoise.close_connections()
@@ -94,6 +112,11 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         Route("/readyz", readyz),
         Route("/network/ussd", ussd_endpoint(services), methods=["POST"]),
         Route("/confirm-email", email_link, methods=["GET", "POST"]),
+        Route(
+            "/exports/{token}",
+            download_endpoint(services.links, settings.jobs.files_dir),
+            methods=["GET", "HEAD"],
+        ),
         Route(
             "/auth/social/{provider}/callback", social_callback(services.social), methods=["GET"]
         ),

@@ -65,6 +65,26 @@ class Argon2Params:
 
 
 @dataclass(frozen=True)
+class JobSettings:
+    """How `linehub worker` (and the in-process runner on SQLite) runs background jobs."""
+
+    concurrency: int = 4  # jobs one worker process runs at once
+    # SIGTERM: running jobs get this long to finish; the rest are released to be retried
+    stop_seconds: float = 30.0
+    # a worker beats every heartbeat_seconds; one silent for stalled_seconds is dead, and
+    # the schedule puts its running jobs back in the queue
+    heartbeat_seconds: float = 10.0
+    stalled_seconds: float = 30.0
+    # how often an idle worker looks for due jobs besides being woken by NOTIFY
+    poll_seconds: float = 5.0
+    # more modules declaring job functions (an extension, or a test's probes)
+    modules: tuple[str, ...] = ()
+    # finished jobs' files (exports) until their links expire; every server and worker
+    # must see the same directory (a shared volume when they run on several machines)
+    files_dir: str = "var/files"
+
+
+@dataclass(frozen=True)
 class SocialProviderConfig:
     """One OAuth 2.0 / OpenID Connect provider from `SOCIAL_<ID>_*` variables."""
 
@@ -109,6 +129,7 @@ class Settings:
     demo_password: str = "linehub-demo-2026"  # noqa: S105 - documented demo credential
     limits: QueryLimits = field(default_factory=QueryLimits)
     argon2: Argon2Params = field(default_factory=Argon2Params)
+    jobs: JobSettings = field(default_factory=JobSettings)
     social_providers: tuple[SocialProviderConfig, ...] = ()
     social_redirect_uris: tuple[str, ...] = ()
     social_dev_provider: bool = False
@@ -137,6 +158,13 @@ class Settings:
                 raise ConfigError(
                     f"CORS_ORIGINS takes exact origins like https://app.example.ru, not {origin!r}"
                 )
+        if self.jobs.stalled_seconds <= self.jobs.heartbeat_seconds:
+            raise ConfigError(
+                "WORKER_STALLED_SECONDS must exceed WORKER_HEARTBEAT_SECONDS, or live "
+                "workers' jobs would be taken for a dead worker's and run twice"
+            )
+        if self.jobs.concurrency < 1:
+            raise ConfigError("WORKER_CONCURRENCY must be at least 1")
         if self.env not in ENVIRONMENTS:
             raise ConfigError(f"ENV must be one of {', '.join(ENVIRONMENTS)}, not {self.env!r}")
         if self.production and (not self.secret_key or self.secret_key == DEFAULT_SECRET_KEY):
@@ -229,6 +257,15 @@ class Settings:
                     time_cost=config("ARGON2_TIME_COST", cast=int, default=3),
                     memory_cost=config("ARGON2_MEMORY_KIB", cast=int, default=65_536),
                     parallelism=config("ARGON2_PARALLELISM", cast=int, default=4),
+                ),
+                jobs=JobSettings(
+                    concurrency=config("WORKER_CONCURRENCY", cast=int, default=4),
+                    stop_seconds=config("WORKER_STOP_SECONDS", cast=float, default=30.0),
+                    heartbeat_seconds=config("WORKER_HEARTBEAT_SECONDS", cast=float, default=10.0),
+                    stalled_seconds=config("WORKER_STALLED_SECONDS", cast=float, default=30.0),
+                    poll_seconds=config("JOB_POLL_SECONDS", cast=float, default=5.0),
+                    modules=_csv(config("JOB_MODULES", default="")),
+                    files_dir=config("JOB_FILES_DIR", default="var/files"),
                 ),
                 # the environment wins over .env, as for every other setting
                 social_providers=_social_providers({**config.file_values, **environ}),

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import TracebackType
 
+from auth.links import DownloadLinks
 from auth.passwords import Hasher
 from auth.social import SocialLogin
 from auth.throttle import Throttle, throttle_for
@@ -24,6 +25,7 @@ from config import Settings
 from gateways.deferred import Deferred
 from gateways.email import EmailGateway, email_gateway
 from gateways.sms import SmsGateway, sms_gateway
+from jobs.engine import JobQueue
 
 
 @dataclass
@@ -37,6 +39,10 @@ class Services:
     sms: SmsGateway
     email: EmailGateway
     social: SocialLogin
+    # background jobs: deferred here, run by `linehub worker` (in-process on SQLite)
+    jobs: JobQueue
+    # signed links to finished jobs' files
+    links: DownloadLinks
     # work a request started and did not wait for (an SMS being issued); close() waits
     deferred: Deferred = field(default_factory=Deferred)
 
@@ -58,6 +64,8 @@ class Services:
                 sender=settings.email_from,
             ),
             social=SocialLogin.from_settings(settings),
+            jobs=JobQueue(settings),
+            links=DownloadLinks(settings.secret_key),
         )
 
     async def close(self) -> None:
@@ -70,6 +78,7 @@ class Services:
             if close is not None:
                 await close()
         self.hasher.close()
+        await self.jobs.close()
 
     async def __aenter__(self) -> Services:
         return self

@@ -108,6 +108,8 @@ class AccountData(StrEnum):
     PROVIDER_ACCOUNTS = "PROVIDER_ACCOUNTS"
     # answering invitations to others' numbers: accepting one adds access to the account
     INVITATIONS = "INVITATIONS"
+    # the person's jobs and their files (exports of usage and payments)
+    JOBS = "JOBS"
 
 
 # The session cap decides alone: a LIMITED session may read a line the way its cap

@@ -104,6 +104,9 @@ ALIAS_CHANGES_PER_USER = Rule("alias-user", (Limit(5, 3600), Limit(20, 24 * 3600
 # granting answers whether a login exists: bound how fast anyone can ask (an owner
 # setting up a family needs a handful)
 GRANTS_PER_HOUR = Rule("grant-user", (Limit(30, 3600),))
+# an export reads a line's whole history and writes a file: a person asks for a few,
+# a script looping on it would keep the workers busy for everyone
+EXPORTS_PER_USER = Rule("export-user", (Limit(20, 3600),))
 # a person tries a provider or two; a script filling the attempts table is stopped here
 STARTS_PER_CLIENT = Rule("social-start-client", (Limit(30, 15 * 60),))
 

@@ -1,4 +1,4 @@
-"""`linehub`: serve, migrate, load the demo, play the network's side (USSD)."""
+"""`linehub`: serve, run jobs, migrate, load the demo, play the network's side (USSD)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,16 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
+
+    worker = sub.add_parser("worker", help="run background jobs and the schedule (PostgreSQL)")
+    worker.add_argument("--name", help="how this worker shows in logs (default host:pid)")
+
+    jobs = sub.add_parser("jobs", help="the job queue: list jobs, retry a failed one, schedule")
+    jobs.add_argument("--failed", action="store_true", help="only jobs that failed for good")
+    jobs_sub = jobs.add_subparsers(dest="jobs_command")
+    retry = jobs_sub.add_parser("retry", help="queue a failed job again")
+    retry.add_argument("job_id", type=int)
+    jobs_sub.add_parser("schedule", help="the periodic jobs: job, cron (UTC), what it does")
 
     sub.add_parser("migrate", help="bring the database to the current schema (idempotent)")
     make = sub.add_parser("makemigrations", help="write a migration for model changes")
@@ -52,6 +62,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         from cli.serve import serve
 
         return serve(settings, host=args.host, port=args.port, workers=args.workers)
+    if args.command == "worker":
+        from cli.worker import run_worker
+
+        return asyncio.run(run_worker(settings, name=args.name))
+    if args.command == "jobs":
+        from cli import jobs
+
+        if args.jobs_command == "schedule":
+            return jobs.print_schedule()
+        if args.jobs_command == "retry":
+            return asyncio.run(jobs.retry(settings, args.job_id))
+        return asyncio.run(jobs.list_jobs(settings, failed=args.failed))
     if args.command == "schema":
         from schema import build_schema
 

@@ -301,6 +301,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The flow ended with the error",
         "ru": "Вход завершился ошибкой",
     },
+    # background jobs a person follows, and the files they produce
+    "job_failed": {
+        "en": "The job failed. Please ask for it again later.",
+        "ru": "Задание не выполнено. Пожалуйста, запросите его позже ещё раз.",
+    },
+    "export_line_gone": {
+        "en": "The number is no longer served, so there is nothing to export.",
+        "ru": "Номер больше не обслуживается, выгружать нечего.",
+    },
+    "export_period": {
+        "en": "The period must end after it starts and span at most a year.",
+        "ru": "Период должен заканчиваться позже начала и быть не длиннее года.",
+    },
+    "export_transactions_file": {"en": "statement {msisdn}", "ru": "выписка {msisdn}"},
+    "export_date": {"en": "Date (Moscow time)", "ru": "Дата (время московское)"},
+    "export_kind": {"en": "Kind", "ru": "Тип"},
+    "export_description": {"en": "Description", "ru": "Описание"},
+    "export_amount": {"en": "Amount, RUB", "ru": "Сумма, ₽"},
+    "export_balance": {"en": "Balance after, RUB", "ru": "Баланс после, ₽"},
+    "entry_top_up": {"en": "Top-up", "ru": "Пополнение"},
+    "entry_charge": {"en": "Charge", "ru": "Списание"},
+    "entry_refund": {"en": "Refund", "ru": "Возврат"},
+    "entry_adjustment": {"en": "Adjustment", "ru": "Корректировка"},
     # texts sent out: SMS, USSD answers, e-mail (language: see OPERATOR_LANGUAGE in i18n)
     "login_locked_sms": {
         "en": "Someone asked for a temporary password, but login is locked after wrong "

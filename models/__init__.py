@@ -31,6 +31,7 @@ from models.identity import (
     TemporaryPassword,
     ThrottleLog,
 )
+from models.job import Job, JobFailure, JobStatus
 from models.ledger import EntryKind, LedgerEntry, post_entry
 from models.line import DeviceKind, Line, LineStatus
 from models.person import User
@@ -58,6 +59,9 @@ __all__ = [
     "EntryKind",
     "Grant",
     "GrantStatus",
+    "Job",
+    "JobFailure",
+    "JobStatus",
     "LedgerEntry",
     "Line",
     "LineService",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from datetime import datetime
 from enum import StrEnum
 
 from tortoise import fields
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.indexes import Index
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
@@ -105,3 +107,30 @@ def _retried(existing: LedgerEntry, amount: int, kind: EntryKind) -> LedgerEntry
             ErrorCode.INVALID_INPUT, "idempotency_key_reused", field=["idempotencyKey"]
         )
     return existing
+
+
+async def entries_between(
+    line_id: int, start: datetime, end: datetime, page: int = 1000
+) -> AsyncIterator[list[LedgerEntry]]:
+    """A line's entries in [start, end), oldest first, in pages by keyset (created_at,
+    id): memory stays flat however long the statement, and no OFFSET rescans."""
+    window = LedgerEntry.filter(line_id=line_id, created_at__gte=start, created_at__lt=end)
+    after: tuple[datetime, int] | None = None
+    while True:
+        query = window
+        if after is not None:
+            at, last_id = after
+            query = query.filter(Q(created_at__gt=at) | Q(created_at=at, id__gt=last_id))
+        rows = list(await query.order_by("created_at", "id").limit(page))
+        if not rows:
+            return
+        yield rows
+        if len(rows) < page:
+            return
+        after = (rows[-1].created_at, rows[-1].id)
+
+
+async def count_between(line_id: int, start: datetime, end: datetime) -> int:
+    return await LedgerEntry.filter(
+        line_id=line_id, created_at__gte=start, created_at__lt=end
+    ).count()

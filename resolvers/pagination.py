@@ -221,6 +221,15 @@ class Page(Generic[T]):
     def cursor(self, index: int) -> str:
         return self.cursors[index]
 
+    @classmethod
+    def empty(cls) -> Page[T]:
+        """A list the viewer may not see: no items, no pages, a count of 0."""
+
+        async def nothing() -> int:
+            return 0
+
+        return cls([], [], False, False, nothing)
+
 
 def _fits_columns(model: type[Model], keyset: Keyset, key: Sequence[SortValue], field: str) -> None:
     """A forged key outside its column's range (an id past INT4) is refused here: sent to

@@ -19,6 +19,7 @@ from schema.errors import ErrorPresenter
 from schema.execution import Execution
 from schema.identity import IdentityMutations
 from schema.identity.social import SocialMutations, SocialQueries
+from schema.job import JobMutations
 from schema.limits import NoNulInStrings, OnePasswordCheck, QueryLimitsExtension
 from schema.line import LineMutations
 from schema.node import NodeQueries
@@ -33,7 +34,14 @@ Query = merge_types(
 )
 Mutation = merge_types(
     "Mutation",
-    (IdentityMutations, PersonMutations, SocialMutations, AccessMutations, LineMutations),
+    (
+        IdentityMutations,
+        PersonMutations,
+        SocialMutations,
+        AccessMutations,
+        LineMutations,
+        JobMutations,
+    ),
 )
 
 

@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PRODUCTION = frozenset({"web", "schema", "resolvers", "services", "auth", "gateways", "models"})
+PRODUCTION = frozenset(
+    {"web", "schema", "resolvers", "services", "jobs", "auth", "gateways", "models"}
+)
 
 # top to bottom; a module may import its own layer and any layer below it
 LAYERS: tuple[frozenset[str], ...] = (
@@ -23,6 +25,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"schema"}),
     frozenset({"resolvers"}),
     frozenset({"services"}),
+    frozenset({"jobs"}),
     frozenset({"auth"}),
     frozenset({"gateways"}),
     frozenset({"models"}),

@@ -12,12 +12,14 @@ from resolvers.access.lines import LineView, line_by_number, visible_lines
 from resolvers.access.requests import pending_requests_for_owner
 from resolvers.context import Context
 from resolvers.identity.sessions import resolve_sessions
+from resolvers.job import resolve_jobs
 from resolvers.pagination import PageArgs
 from resolvers.person import ViewerData, resolve_viewer
 from schema.access.permissions import prefetch
 from schema.access.types import AccessRequest, LineGrant
 from schema.contract import Contract
 from schema.identity.types import Session
+from schema.job import Job
 from schema.line import Line, LineFilter
 from schema.pagination import Connection
 from schema.person.types import User
@@ -74,6 +76,13 @@ class Viewer:
     @strawberry.field(description="Access others gave you.", graphql_type=list[LineGrant])
     async def grants_received(self, info: Info[Context, None]) -> list[models.Grant]:
         return await access_viewer.resolve_grants_received(info)
+
+    @strawberry.field(description="Jobs you asked for (exports), newest first.")
+    async def jobs(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Job]:
+        page = await resolve_jobs(info, PageArgs(first=first, after=after))
+        return Connection.from_page(page)
 
     @strawberry.field(
         description="Requests for your numbers waiting for your answer.",

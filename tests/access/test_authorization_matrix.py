@@ -112,6 +112,7 @@ MUTATION_SPEC: dict[str, str] = {
     "respondToAccessRequest": "MANAGE_ACCESS",
     "updateLine": "MANAGE_LINE",
     "setPrimaryLine": "VIEW_SUMMARY",
+    "requestTransactionsExport": "VIEW_USAGE",
 }
 
 
@@ -245,6 +246,12 @@ MUTATIONS: dict[str, Case] = {
         "mutation($id: ID!) { respondToAccessRequest(input: {requestId: $id, approve: false})"
         " { errors { code } } }",
         lambda m, fx: {"id": fx["request_ids"][m]},
+    ),
+    "requestTransactionsExport": Case(
+        "mutation($m: String!) { requestTransactionsExport(input: {msisdn: $m,"
+        ' from: "2026-11-01T00:00:00+03:00", to: "2026-12-01T00:00:00+03:00"})'
+        " { errors { code } } }",
+        lambda m, fx: {"m": m},
     ),
 }
 

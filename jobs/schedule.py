@@ -1,0 +1,50 @@
+"""The schedule: every periodic job, when it runs and why, in one table.
+
+Cron has five fields (minute hour day month weekday), or six with seconds last. Times
+are UTC. Each tick runs once across all workers (procrastinate records every tick it
+defers), and a tick missed while no worker ran is caught up only if it is at most
+ten minutes late.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# the modules declaring the jobs named here (importing them registers the jobs)
+from jobs import housekeeping  # noqa: F401
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    job: str
+    cron: str
+    what: str
+
+
+SCHEDULE: tuple[Scheduled, ...] = (
+    Scheduled(
+        "housekeeping.retry_stalled",
+        "* * * * * */15",
+        "requeue the jobs of workers that stopped beating (killed mid-job)",
+    ),
+    Scheduled(
+        "housekeeping.purge_expired",
+        "17 * * * *",
+        "delete one-time secrets (temporary passwords, refresh tokens, e-mail codes) "
+        "expired over a day ago",
+    ),
+    Scheduled(
+        "housekeeping.delete_finished_jobs",
+        "42 3 * * *",
+        "drop queue rows of jobs finished over 30 days ago",
+    ),
+)
+
+
+# rows added by the modules of JOB_MODULES (an extension, or a test's probes); linehub's
+# own periodic work is the table above
+EXTENSIONS: list[Scheduled] = []
+
+
+def entries() -> tuple[Scheduled, ...]:
+    return (*SCHEDULE, *EXTENSIONS)
