@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from cli import jobs
 
         if args.jobs_command == "schedule":
-            return jobs.print_schedule()
+            return jobs.print_schedule(settings)
         if args.jobs_command == "retry":
             return asyncio.run(jobs.retry(settings, args.job_id))
         return asyncio.run(jobs.list_jobs(settings, failed=args.failed))

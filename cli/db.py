@@ -58,6 +58,14 @@ async def makemigrations(settings: Settings, *, check: bool = False) -> int:
     return 0
 
 
+QUEUE_TABLES = (
+    "procrastinate_periodic_defers",
+    "procrastinate_events",
+    "procrastinate_jobs",
+    "procrastinate_workers",
+)
+
+
 async def wipe_all() -> None:
     """Delete every row of every linehub table (demo --reset, test isolation).
 
@@ -67,6 +75,9 @@ async def wipe_all() -> None:
     conn = connections.get("default")
     tables = [m._meta.db_table for m in Tortoise.apps[APP_LABEL].values()]
     if conn.capabilities.dialect == "postgres":
+        # the job queue's tables (migration 0013) go too: a job left queued would name
+        # rows that no longer exist, or, ids restarting, rows that are someone else's
+        tables += list(QUEUE_TABLES)
         quoted = ", ".join(f'"{t}"' for t in tables)
         await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
         return

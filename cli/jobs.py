@@ -12,7 +12,7 @@ import procrastinate
 from tortoise import Tortoise
 
 from config import Settings
-from jobs.engine import JobQueue
+from jobs.engine import JobQueue, load_modules
 from jobs.schedule import entries
 from models import tortoise_config
 from models.job import last_failures
@@ -21,7 +21,8 @@ LISTED = 50  # newest jobs shown
 ON_SQLITE = "linehub jobs: on SQLite the queue lives in the server's memory; nothing to list"
 
 
-def print_schedule() -> int:
+def print_schedule(settings: Settings) -> int:
+    load_modules(settings)
     rows = entries()
     width = max(len(entry.job) for entry in rows)
     cron_width = max(len(entry.cron) for entry in rows)

@@ -10,8 +10,10 @@ share a queue.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import logging
+import signal
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -76,10 +78,15 @@ async def _keep_failure(job_id: int | None, task: str, attempt: int, exc: Except
         log.warning("could not record a job's failure", exc_info=True)
 
 
-def build_app(settings: Settings) -> procrastinate.App:
-    """A procrastinate app with every declared job and the schedule."""
+def load_modules(settings: Settings) -> None:
+    """Import the JOB_MODULES: their jobs and schedule rows join linehub's own."""
     for module in settings.jobs.modules:
         importlib.import_module(module)
+
+
+def build_app(settings: Settings) -> procrastinate.App:
+    """A procrastinate app with every declared job and the schedule."""
+    load_modules(settings)
     connector: procrastinate.BaseConnector
     if on_postgres(settings.database_url):
         connector = procrastinate.PsycopgConnector(
@@ -137,38 +144,82 @@ class JobQueue:
     async def work(
         self, services: JobServices, *, name: str = "in-process", signals: bool = True
     ) -> None:
-        """Run jobs until stopped (SIGTERM or SIGINT with `signals`, else cancellation).
+        """Run jobs until SIGTERM or SIGINT (with `signals`) or until cancelled; either
+        way the stop is graceful: running jobs get WORKER_STOP_SECONDS to finish, then
+        are released to be retried.
 
-        The database going away ends procrastinate's worker; this loop then reconnects
-        with a growing pause instead of exiting, so a restart of PostgreSQL or a network
-        blip costs a few seconds of work, not the process. Jobs it was running were
-        released by the worker's shutdown, or are picked up as a stalled worker's.
+        procrastinate's worker ends when it loses the database (its listener fails, or
+        a query does); this loop then starts it again after a growing pause instead of
+        exiting, so a restart of PostgreSQL or a network blip costs seconds of work, not
+        the process. Jobs it was running were released by its shutdown, or come back as
+        a stalled worker's.
         """
-        options = self.settings.jobs
-        pause = RECONNECT_FIRST_SECONDS
-        while True:
-            try:
-                await self.open()
-                await self.app.run_worker_async(
-                    name=name,
-                    concurrency=options.concurrency,
-                    additional_context={"services": services},
-                    install_signal_handlers=signals,
-                    shutdown_graceful_timeout=options.stop_seconds,
-                    update_heartbeat_interval=options.heartbeat_seconds,
-                    stalled_worker_timeout=options.stalled_seconds,
-                    fetch_job_polling_interval=options.poll_seconds,
-                    abort_job_polling_interval=options.poll_seconds,
-                )
-                return
-            except (psycopg.OperationalError, procrastinate.exceptions.ConnectorException) as exc:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        if signals:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, stop.set)
+        try:
+            pause = RECONNECT_FIRST_SECONDS
+            while not stop.is_set():
+                began = loop.time()
+                ended = await self._run_until(stop, services, name)
+                if stop.is_set():
+                    return
+                if loop.time() - began > RECONNECT_MAX_SECONDS * 4:
+                    pause = RECONNECT_FIRST_SECONDS  # it had been working: a new outage
                 log.warning(
-                    "job queue unreachable; retrying",
-                    extra={"error": str(exc), "retry_in_seconds": pause},
+                    "job worker stopped on its own (database unreachable?); restarting",
+                    extra={"error": ended, "retry_in_seconds": pause},
                 )
                 await self._reset()
-                await asyncio.sleep(pause)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), pause)
                 pause = min(pause * 2, RECONNECT_MAX_SECONDS)
+        finally:
+            if signals:
+                for sig in (signal.SIGTERM, signal.SIGINT):
+                    loop.remove_signal_handler(sig)
+
+    async def _run_until(self, stop: asyncio.Event, services: JobServices, name: str) -> str:
+        """One run of procrastinate's worker, until it ends or `stop` is set; answers why
+        it ended on its own."""
+        options = self.settings.jobs
+        try:
+            await self.open()
+        except (psycopg.Error, procrastinate.exceptions.ConnectorException) as exc:
+            return f"cannot connect: {exc}"
+        worker = asyncio.create_task(
+            self.app.run_worker_async(
+                name=name,
+                concurrency=options.concurrency,
+                additional_context={"services": services},
+                install_signal_handlers=False,
+                shutdown_graceful_timeout=options.stop_seconds,
+                update_heartbeat_interval=options.heartbeat_seconds,
+                stalled_worker_timeout=options.stalled_seconds,
+                fetch_job_polling_interval=options.poll_seconds,
+                abort_job_polling_interval=options.poll_seconds,
+            )
+        )
+        stopping = asyncio.create_task(stop.wait())
+        try:
+            await asyncio.wait({worker, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            stop.set()  # cancelled from outside (the server stopping): stop the same way
+        finally:
+            stopping.cancel()
+            if not worker.done():
+                # cancelling procrastinate's worker is its graceful stop
+                worker.cancel()
+            results = await asyncio.gather(worker, return_exceptions=True)
+        if stop.is_set():
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise asyncio.CancelledError
+            return "stopped"
+        error = results[0]
+        return repr(error) if isinstance(error, BaseException) else "ended"
 
     async def run_in_process(self, services: JobServices) -> None:
         """The server's own runner on SQLite: what a restart interrupted is queued again

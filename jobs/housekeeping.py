@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from pathlib import Path
 
 from jobs.registry import JobRun, Retry, job
 from models.housekeeping import purge_expired
+from models.job import expired_files, forget_file
 
 log = logging.getLogger("linehub.jobs")
 
@@ -37,3 +40,16 @@ async def retry_stalled(run: JobRun) -> int:
 async def delete_finished_jobs(run: JobRun) -> None:
     """The queue keeps finished jobs for a month (for `linehub jobs`), failed ones too."""
     await run.queue.delete_old_jobs(nb_hours=24 * 30, include_failed=True)
+
+
+@job("housekeeping.expire_files", retry=Retry(attempts=3, backoff_seconds=60), single=True)
+async def expire_files(run: JobRun) -> int:
+    """Delete the files of finished jobs whose links have expired."""
+    root = Path(run.settings.jobs.files_dir)
+    gone = 0
+    for row in await expired_files():
+        if row.file_path:
+            await asyncio.to_thread((root / row.file_path).unlink, missing_ok=True)
+        await forget_file(row)
+        gone += 1
+    return gone

@@ -34,6 +34,11 @@ SCHEDULE: tuple[Scheduled, ...] = (
         "expired over a day ago",
     ),
     Scheduled(
+        "housekeeping.expire_files",
+        "*/10 * * * *",
+        "delete the files of exports whose 24-hour links have expired",
+    ),
+    Scheduled(
         "housekeeping.delete_finished_jobs",
         "42 3 * * *",
         "drop queue rows of jobs finished over 30 days ago",

@@ -20,7 +20,7 @@ from tortoise import Tortoise
 
 from app import create_app
 from cli.db import apply_migrations, wipe_all
-from config import Argon2Params, Settings
+from config import Argon2Params, JobSettings, Settings
 from models import tortoise_config
 from tests.helpers import service_unreachable
 
@@ -103,6 +103,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         network_api_key="test-network-key",
         # cheap hashing keeps the suite fast; production parameters are measured in bench/
         argon2=Argon2Params(time_cost=1, memory_cost=1024, parallelism=1),
+        # jobs run by a test write their files here, and are picked up without delay
+        jobs=JobSettings(files_dir=str(tmp_path / "files"), poll_seconds=0.2),
     )
 
 
