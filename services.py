@@ -18,6 +18,7 @@ from types import TracebackType
 
 from auth.links import DownloadLinks
 from auth.passwords import Hasher
+from auth.quotes import QuoteTokens
 from auth.social import SocialLogin
 from auth.throttle import Throttle, throttle_for
 from auth.tokens import AccessTokens
@@ -43,6 +44,8 @@ class Services:
     jobs: JobQueue
     # signed links to finished jobs' files
     links: DownloadLinks
+    # signed price quotes (a tariff change's preview token)
+    quotes: QuoteTokens
     # work a request started and did not wait for (an SMS being issued); close() waits
     deferred: Deferred = field(default_factory=Deferred)
 
@@ -66,6 +69,7 @@ class Services:
             social=SocialLogin.from_settings(settings),
             jobs=JobQueue(settings),
             links=DownloadLinks(settings.secret_key),
+            quotes=QuoteTokens(settings.secret_key),
         )
 
     async def close(self) -> None:

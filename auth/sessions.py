@@ -23,6 +23,7 @@ from models import AuthMethod, RefreshToken, Session, User
 from models.access import AccessLevel
 from models.compiled import Compiled
 from models.errors import DomainError, ErrorCode
+from models.line import login_disabled
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 
@@ -55,6 +56,9 @@ async def open_session(
     network_msisdn: str | None = None,
     device_name: str | None = None,
 ) -> IssuedSession:
+    # every way in (password, temporary password, mobile network, social) opens here
+    if await login_disabled(user.id):
+        raise DomainError(ErrorCode.LOGIN_DISABLED, "login_disabled")
     token, token_hash = new_refresh_token()
     async with in_transaction():
         session = await Session.create(

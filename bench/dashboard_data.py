@@ -31,9 +31,10 @@ from tortoise import Tortoise
 from auth.tokens import AccessTokens
 from bench.env import CHEAP_ARGON2, DEMO_OWNER
 from cli.db import apply_migrations
-from cli.demo import load_demo, next_period_start
+from cli.demo import load_demo
 from config import Settings
 from models import tortoise_config
+from models.allowance import next_month_start
 
 DEFAULT_DSN = "postgres://postgres@127.0.0.1:5432"
 FAMILIES = 5_000
@@ -136,7 +137,7 @@ class Grower:
         self.services = services
         self.rng = random.Random(SEED)
         self.now = datetime.now(UTC)
-        self.resets_at = next_period_start(self.now)
+        self.resets_at = next_month_start(self.now)
 
     def person(self, name: str) -> int:
         return self.rows.add("person", name, 1980, True, self.now)

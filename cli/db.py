@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from tortoise import Tortoise, connections
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations.api import migrate as tortoise_migrate
 from tortoise.migrations.autodetector import MigrationAutodetector
 
@@ -31,6 +32,10 @@ async def apply_migrations(database_url: str) -> None:
         await tortoise_migrate(config=tortoise_config(database_url))
     finally:
         await Tortoise.close_connections()
+        # tortoise caches each table's INSERT by connection and table name, process-wide:
+        # a migration that wrote rows through a historical model (0008's search texts)
+        # leaves that model's columns there, and the current model would insert with them
+        EXECUTOR_CACHE.clear()
 
 
 async def migrate(settings: Settings) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from tortoise import Tortoise
 from tortoise.exceptions import OperationalError
@@ -32,16 +32,13 @@ from models import (
 )
 from models.access.audit import Actor
 from models.access.grants import Invitee, invite, respond
+from models.allowance import next_month_start
+from models.block import BlockReason, block
 from models.errors import DomainError
+from models.request import LineRequest, LineRequestKind, LineRequestStatus, record_request
 from models.social import bind_identity
 
 DEMO_MARKER_MSISDN = "9031234567"
-
-
-def next_period_start(now: datetime) -> datetime:
-    """Billing periods are calendar months: allowances reset on the 1st, 00:00 UTC."""
-    year, month = (now.year + 1, 1) if now.month == 12 else (now.year, now.month + 1)
-    return datetime(year, month, 1, tzinfo=UTC)
 
 
 async def database_is_empty() -> bool:
@@ -83,6 +80,7 @@ async def load_demo(settings: Settings) -> dict[str, User]:
             await Tariff.create(code=code, name=name, kind=kind, monthly_fee=fee, archived=True)
         services = {}
         for code, name, kind, price, period, subscription, text in data.SERVICES:
+            group, forbidden_on = data.SERVICE_RULES.get(code, (None, None))
             services[code] = await Service.create(
                 code=code,
                 name=name,
@@ -91,6 +89,8 @@ async def load_demo(settings: Settings) -> dict[str, User]:
                 period=period,
                 is_subscription=subscription,
                 description=text,
+                exclusive_group=group,
+                forbidden_on=forbidden_on,
             )
         people = {
             key: await User.create(name=name, birth_year=year)
@@ -106,7 +106,7 @@ async def load_demo(settings: Settings) -> dict[str, User]:
             for number, kind, holder, login in data.CONTRACTS
         }
         now = datetime.now(UTC)
-        resets_at = next_period_start(now)
+        resets_at = next_month_start(now)
         for msisdn, contract, user, level, device, label, tariff_code, top_up, codes in data.LINES:
             tariff = tariffs[tariff_code]
             line = await Line.create(
@@ -132,7 +132,29 @@ async def load_demo(settings: Settings) -> dict[str, User]:
             invitee = Invitee(login=login, key=login_key(login), person=person)
             offer = await invite(line, invitee, AccessLevel(level), Actor(people[by].id))
             await respond(offer.id, person.id, True, Actor(person.id))  # and she accepted
+        await _history(people, now)
+    for msisdn, reason, by in data.BLOCKS:
+        line = await Line.get(msisdn=msisdn)
+        await block(line.id, BlockReason(reason), None, Actor(people[by].id))
     return people
+
+
+async def _history(people: dict[str, User], now: datetime) -> None:
+    for msisdn, kind, status, actor, key, params, price, days in data.REQUEST_HISTORY:
+        line = await Line.get(msisdn=msisdn)
+        who = Actor(people[actor].id if actor else None)
+        request = await record_request(
+            line.id,
+            LineRequestKind(kind),
+            who,
+            key,
+            params,
+            status=LineRequestStatus(status),
+            price=price or None,
+        )
+        at = now - timedelta(days=days)
+        done = at if status != "PENDING" else None
+        await LineRequest.filter(id=request.id).update(created_at=at, completed_at=done)
 
 
 async def _allowances(line: Line, tariff: Tariff, used: float, resets_at: datetime) -> None:

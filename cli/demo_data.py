@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 TARIFFS = [
     # code, name, kind, fee, minutes, sms, data_mb, unlimited, speed, channels, description
     (
@@ -129,6 +131,15 @@ SERVICES = [
     ("caller-id", "Определитель номера", "MOBILE", 0, "NONE", False, "Показывает, кто звонит."),
     ("who-called", "Кто звонил", "MOBILE", 0, "NONE", False, "SMS о пропущенных вызовах."),
     ("roaming-world", "Мой мир", "MOBILE", 0, "NONE", False, "Выгодный роуминг."),
+    (
+        "roaming-europe",
+        "Европа без границ",
+        "MOBILE",
+        29_900,
+        "MONTHLY",
+        True,
+        "Интернет и звонки в Европе по цене дома.",
+    ),
     ("trust-payment", "Доверительный платёж", "MOBILE", 0, "ONCE", False, "Связь в долг на 3 дня."),
     ("ringback-tune", "Гудок: мелодия", "MOBILE", 6_000, "MONTHLY", True, "Мелодия вместо гудка."),
     (
@@ -260,6 +271,94 @@ LINES = [
         ["caller-id", "antivirus"],
     ),
 ]
+
+# service code: (exclusive group, tariffs that forbid it): one roaming package at a time,
+# and none on the children's tariff
+SERVICE_RULES = {
+    "roaming-world": ("roaming", "kids"),
+    "roaming-europe": ("roaming", "kids"),
+}
+
+# the request history ("История заявок"): line, kind, status, actor, what, price, days ago;
+# every kind and every status shows somewhere
+REQUEST_HISTORY: list[tuple[str, str, str, str | None, str, dict[str, Any], int | None, int]] = [
+    (
+        "9031234567",
+        "TARIFF_CHANGE",
+        "DONE",
+        "anna",
+        "request_tariff_change",
+        {"tariff": "Близкие люди 4"},
+        0,
+        40,
+    ),
+    (
+        "9031234567",
+        "SERVICE_CONNECT",
+        "DONE",
+        "anna",
+        "request_service_connect",
+        {"service": "Гороскоп каждый день"},
+        1_500,
+        35,
+    ),
+    (
+        "9031234568",
+        "SERVICE_CONNECT",
+        "DONE",
+        "anna",
+        "request_service_connect",
+        {"service": "Гудок: мелодия"},
+        6_000,
+        30,
+    ),
+    (
+        "9031234569",
+        "SERVICE_DISCONNECT",
+        "DONE",
+        "petya",
+        "request_service_disconnect",
+        {"service": "Антивирус"},
+        None,
+        21,
+    ),
+    ("9031234569", "BLOCK", "DONE", "petya", "request_block_lost", {"reason": "LOST"}, None, 20),
+    ("9031234569", "UNBLOCK", "DONE", "anna", "request_unblock", {}, None, 19),
+    (
+        "9031234568",
+        "SMS",
+        "DONE",
+        "anna",
+        "request_sms",
+        {"to": "9031234569", "segments": 1},
+        None,
+        3,
+    ),
+    (
+        "9031234568",
+        "SMS",
+        "REJECTED",
+        "anna",
+        "request_sms",
+        {"to": "9031234569", "segments": 2},
+        None,
+        2,
+    ),
+    ("9031234568", "AUTOPAY", "PENDING", None, "request_autopay", {"amount": "300.00"}, None, 1),
+    (
+        "9031234571",
+        "TRUST_PAYMENT",
+        "CANCELLED",
+        "anna",
+        "request_trust_payment",
+        {"amount": "200.00"},
+        None,
+        12,
+    ),
+]
+
+# line, reason, by: the family tablet is paused for the summer
+BLOCKS = [("9031234570", "VOLUNTARY", "anna")]
 
 # line, grantee, level, granted by
 GRANTS = [("9031234568", "galina", "LIMITED", "anna")]

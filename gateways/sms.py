@@ -15,13 +15,21 @@ log = logging.getLogger("linehub.sms")
 
 
 class SmsGateway(Protocol):
-    async def send(self, to: str, text: str) -> None: ...
+    async def send(self, to: str, text: str) -> None:
+        """Hand over an SMS from the operator; the answer never waits for delivery."""
+
+    async def deliver(self, to: str, text: str, *, sender: str | None = None) -> None:
+        """Hand over an SMS and wait until the gateway took it; raises if it did not (a
+        job, which retries). `sender` is the subscriber's number for a free SMS."""
 
 
 class ConsoleSms:
     async def send(self, to: str, text: str) -> None:
         # development only: the text holds a secret, so it never goes to a production log
         log.info("SMS to %s: %s", to, text)
+
+    async def deliver(self, to: str, text: str, *, sender: str | None = None) -> None:
+        log.info("SMS from %s to %s: %s", sender or "the operator", to, text)
 
 
 class FileSms:
@@ -32,6 +40,12 @@ class FileSms:
 
     async def send(self, to: str, text: str) -> None:
         await self.outbox.append(to=to, text=text)
+
+    async def deliver(self, to: str, text: str, *, sender: str | None = None) -> None:
+        if sender is None:
+            await self.outbox.append(to=to, text=text)
+        else:
+            await self.outbox.append(to=to, text=text, sender=sender)
 
 
 class HttpSms:
@@ -51,10 +65,16 @@ class HttpSms:
     async def send(self, to: str, text: str) -> None:
         self._in_flight.start(self._post(to, text))
 
+    async def deliver(self, to: str, text: str, *, sender: str | None = None) -> None:
+        body = (
+            {"to": to, "text": text} if sender is None else {"to": to, "text": text, "from": sender}
+        )
+        response = await self._client.post(self.url, json=body)
+        response.raise_for_status()
+
     async def _post(self, to: str, text: str) -> None:
         try:
-            response = await self._client.post(self.url, json={"to": to, "text": text})
-            response.raise_for_status()
+            await self.deliver(to, text)
         except httpx.HTTPStatusError as exc:
             # never the URL: it may carry the gateway's credentials
             log.error("SMS gateway answered %s for %s", exc.response.status_code, to)

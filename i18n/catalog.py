@@ -301,6 +301,134 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The flow ended with the error",
         "ru": "Вход завершился ошибкой",
     },
+    # managing a line: tariffs, services, blocks, free SMS, a user's login
+    "INSUFFICIENT_FUNDS": {
+        "en": "The balance is too low for this.",
+        "ru": "Недостаточно средств на балансе.",
+    },
+    "INCOMPATIBLE": {"en": "This cannot go on this line.", "ru": "Это нельзя подключить к номеру."},
+    "PRICE_CHANGED": {
+        "en": "The price has changed since the preview. Look at it again.",
+        "ru": "Цена изменилась после расчёта. Посмотрите расчёт ещё раз.",
+    },
+    "LINE_BLOCKED": {"en": "The number is blocked.", "ru": "Номер заблокирован."},
+    "QUOTA_EXCEEDED": {"en": "The limit is reached.", "ru": "Лимит исчерпан."},
+    "LOGIN_DISABLED": {
+        "en": "The contract holder has switched this login off.",
+        "ru": "Владелец договора отключил этот вход.",
+    },
+    "insufficient_funds": {
+        "en": "The balance is too low for this. Top it up first.",
+        "ru": "Недостаточно средств на балансе. Сначала пополните его.",
+    },
+    "price_changed": {
+        "en": "The price has changed since the preview. Look at it again.",
+        "ru": "Цена изменилась после расчёта. Посмотрите расчёт ещё раз.",
+    },
+    "invalid_preview_token": {
+        "en": "Take the token from this line's preview of this tariff.",
+        "ru": "Используйте токен из расчёта этого тарифа для этого номера.",
+    },
+    "line_blocked": {
+        "en": "The number is blocked: unblock it first.",
+        "ru": "Номер заблокирован: сначала разблокируйте его.",
+    },
+    "login_disabled": {
+        "en": "The contract holder has switched this login off.",
+        "ru": "Владелец договора отключил этот вход.",
+    },
+    "tariff_archived": {
+        "en": "This tariff is no longer offered.",
+        "ru": "Этот тариф больше не подключается.",
+    },
+    "tariff_already": {
+        "en": "The number is on this tariff already.",
+        "ru": "Номер уже на этом тарифе.",
+    },
+    "tariff_wrong_contract": {
+        "en": "Mobile tariffs go on mobile numbers, home internet and TV tariffs on home internet.",
+        "ru": "Мобильные тарифы — для мобильных номеров, тарифы домашнего интернета и ТВ — "
+        "для домашнего интернета.",
+    },
+    "tariff_no_calls": {
+        "en": "A phone needs a tariff with calls; this one is for tablets and modems.",
+        "ru": "Телефону нужен тариф со звонками; этот — для планшетов и модемов.",
+    },
+    "service_archived": {
+        "en": "This service is no longer offered.",
+        "ru": "Эта услуга больше не подключается.",
+    },
+    "service_wrong_contract": {
+        "en": "This service is for another kind of contract.",
+        "ru": "Эта услуга для договора другого типа.",
+    },
+    "service_needs_tv": {
+        "en": "This service needs a tariff with TV.",
+        "ru": "Для этой услуги нужен тариф с телевидением.",
+    },
+    "service_forbidden_by_tariff": {
+        "en": "The number's tariff does not allow this service.",
+        "ru": "Тариф номера не позволяет подключить эту услугу.",
+    },
+    "service_conflicts": {
+        "en": "{service} cannot be connected together with {other}: disconnect that first.",
+        "ru": "Услугу «{service}» нельзя подключить вместе с «{other}»: сначала отключите её.",
+    },
+    "block_lost_until": {
+        "en": "A lost phone's block has no end date: unblock it when it is found.",
+        "ru": "У блокировки потерянного телефона нет даты окончания: разблокируйте его, "
+        "когда найдётся.",
+    },
+    "block_until": {
+        "en": "The end of a block must be in the future, within a year.",
+        "ru": "Окончание блокировки должно быть в будущем, не дальше года.",
+    },
+    "sms_empty": {"en": "Write the text of the SMS.", "ru": "Напишите текст SMS."},
+    "sms_control": {
+        "en": "The text may not contain control characters.",
+        "ru": "Текст не может содержать управляющие символы.",
+    },
+    "sms_too_long": {
+        "en": "The text is longer than {max} SMS parts.",
+        "ru": "Текст длиннее {max} частей SMS.",
+    },
+    "sms_off_net": {
+        "en": "Free SMS go only to mobile numbers of this operator.",
+        "ru": "Бесплатные SMS отправляются только на мобильные номера этого оператора.",
+    },
+    "sms_quota": {
+        "en": "{quota} free SMS a day have been sent from this number: try tomorrow.",
+        "ru": "С этого номера уже отправлено {quota} бесплатных SMS за сутки: попробуйте завтра.",
+    },
+    # statement lines of the operator's own charges (stored in the operator's language)
+    "ledger_tariff_change": {"en": "Tariff change: {tariff}", "ru": "Смена тарифа: {tariff}"},
+    "ledger_service": {"en": "Service connected: {service}", "ru": "Подключение услуги: {service}"},
+    "ledger_block_day": {"en": "Voluntary block: {day}", "ru": "Добровольная блокировка: {day}"},
+    # the request history ("История заявок"): what each request was
+    "request_tariff_change": {
+        "en": "Tariff changed to {tariff}",
+        "ru": "Смена тарифа на «{tariff}»",
+    },
+    "request_service_connect": {
+        "en": "{service} connected",
+        "ru": "Подключение услуги «{service}»",
+    },
+    "request_service_disconnect": {
+        "en": "{service} disconnected",
+        "ru": "Отключение услуги «{service}»",
+    },
+    "request_block_lost": {"en": "Blocked: phone lost", "ru": "Блокировка: потеря телефона"},
+    "request_block_voluntary": {"en": "Blocked voluntarily", "ru": "Добровольная блокировка"},
+    "request_unblock": {"en": "Unblocked", "ru": "Разблокировка"},
+    "request_sms": {
+        "en": "Free SMS to {to} ({segments} part(s))",
+        "ru": "Бесплатное SMS на {to} (частей: {segments})",
+    },
+    "request_autopay": {"en": "Autopay: {amount} ₽", "ru": "Автоплатёж: {amount} ₽"},
+    "request_trust_payment": {
+        "en": "Trust payment: {amount} ₽",
+        "ru": "Доверительный платёж: {amount} ₽",
+    },
     # background jobs a person follows, and the files they produce
     "job_failed": {
         "en": "The job failed. Please ask for it again later.",

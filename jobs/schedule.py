@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # the modules declaring the jobs named here (importing them registers the jobs)
-from jobs import housekeeping  # noqa: F401
+from jobs import housekeeping, lines  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,11 @@ class Scheduled:
 
 
 SCHEDULE: tuple[Scheduled, ...] = (
+    Scheduled(
+        "lines.settle_blocks",
+        "*/5 * * * *",
+        "end blocks whose date has come; charge home internet's paid block days",
+    ),
     Scheduled(
         "housekeeping.retry_stalled",
         "* * * * * */15",

@@ -20,6 +20,7 @@ from models.access import (
     RequestStatus,
 )
 from models.allowance import Allowance, AllowanceKind
+from models.block import BlockReason, LineBlock
 from models.contract import Contract, ContractKind
 from models.identity import (
     AuthMethod,
@@ -35,6 +36,7 @@ from models.job import Job, JobFailure, JobStatus
 from models.ledger import EntryKind, LedgerEntry, post_entry
 from models.line import DeviceKind, Line, LineStatus
 from models.person import User
+from models.request import LineRequest, LineRequestKind, LineRequestStatus
 from models.service import ChargePeriod, LineService, Service, ServiceKind
 from models.social import SocialAttempt, SocialIdentity, SocialLoginCode, SocialPurpose
 from models.tariff import Tariff, TariffKind
@@ -50,6 +52,7 @@ __all__ = [
     "AuditAction",
     "AuditEntry",
     "AuthMethod",
+    "BlockReason",
     "ChargePeriod",
     "Contract",
     "ContractKind",
@@ -64,6 +67,10 @@ __all__ = [
     "JobStatus",
     "LedgerEntry",
     "Line",
+    "LineBlock",
+    "LineRequest",
+    "LineRequestKind",
+    "LineRequestStatus",
     "LineService",
     "LineStatus",
     "LoginLock",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from tortoise import fields
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
 if TYPE_CHECKING:
@@ -43,3 +47,43 @@ class Allowance(Model):
     @property
     def unit(self) -> str:
         return UNITS[self.kind]
+
+
+def month_before(moment: datetime) -> datetime:
+    """The same moment a calendar month earlier (the 31st becomes the month's last day)."""
+    year, month = (moment.year, moment.month - 1) if moment.month > 1 else (moment.year - 1, 12)
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def next_month_start(now: datetime) -> datetime:
+    """Billing periods are calendar months by default: the 1st, 00:00 UTC."""
+    year, month = (now.year + 1, 1) if now.month == 12 else (now.year, now.month + 1)
+    return datetime(year, month, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime
+    end: datetime
+
+    @property
+    def seconds(self) -> int:
+        return int((self.end - self.start).total_seconds())
+
+    def left(self, now: datetime) -> int:
+        """Whole seconds from `now` to the end, never below 0 or above the period."""
+        return max(0, min(self.seconds, int((self.end - now).total_seconds())))
+
+
+async def billing_period(
+    line_id: int, now: datetime, using_db: BaseDBAsyncClient | None = None
+) -> Period:
+    """The line's current period: it ends when its packages reset, and began a calendar
+    month before; a line without packages follows calendar months."""
+    query = Allowance.filter(line_id=line_id)
+    if using_db is not None:
+        query = query.using_db(using_db)
+    first = await query.order_by("resets_at").first()
+    end = first.resets_at if first is not None else next_month_start(now)
+    return Period(month_before(end), end)

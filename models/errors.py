@@ -28,6 +28,13 @@ class ErrorCode(StrEnum):
     TOO_MANY_PASSWORD_CHECKS = "TOO_MANY_PASSWORD_CHECKS"
     TIMEOUT = "TIMEOUT"
     RESPONSE_TOO_LARGE = "RESPONSE_TOO_LARGE"
+    # managing a line and its money (API.md section 10)
+    INSUFFICIENT_FUNDS = "INSUFFICIENT_FUNDS"
+    INCOMPATIBLE = "INCOMPATIBLE"
+    PRICE_CHANGED = "PRICE_CHANGED"
+    LINE_BLOCKED = "LINE_BLOCKED"
+    QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
+    LOGIN_DISABLED = "LOGIN_DISABLED"
     # the HTTP edge's own codes (web/): a request refused before GraphQL runs, or a
     # document that does not parse or fit; listed so a client can switch over all codes
     BAD_REQUEST = "BAD_REQUEST"

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from tortoise import fields
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.indexes import Index
@@ -134,3 +135,35 @@ async def count_between(line_id: int, start: datetime, end: datetime) -> int:
     return await LedgerEntry.filter(
         line_id=line_id, created_at__gte=start, created_at__lt=end
     ).count()
+
+
+async def charge(
+    conn: BaseDBAsyncClient,
+    line_id: int,
+    amount: int,
+    description: str,
+    *,
+    idempotency_key: str | None = None,
+    allow_debt: bool = False,
+) -> LedgerEntry:
+    """Take `amount` kopecks off a line inside the caller's transaction, with its ledger
+    row. A balance that cannot take it is INSUFFICIENT_FUNDS and nothing changes (the
+    caller's transaction rolls back); `allow_debt` is for what the operator charges on its
+    own (a paid day of a block), which may take the balance below zero."""
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        raise ValueError("a charge is a positive number of kopecks")
+    lines = Line.filter(id=line_id).using_db(conn)
+    if not allow_debt:
+        lines = lines.filter(balance__gte=amount)
+    if not await lines.update(balance=F("balance") - amount):
+        raise DomainError(ErrorCode.INSUFFICIENT_FUNDS, "insufficient_funds", field=["msisdn"])
+    balance = (await Line.filter(id=line_id).using_db(conn).values_list("balance", flat=True))[0]
+    return await LedgerEntry.create(
+        line_id=line_id,
+        kind=EntryKind.CHARGE,
+        amount=-amount,
+        balance_after=balance,
+        description=description,
+        idempotency_key=idempotency_key,
+        using_db=conn,
+    )

@@ -58,6 +58,8 @@ class Line(Model):
     )
     user_id: int | None
     user_level = fields.CharEnumField(AccessLevel, max_length=8, default=AccessLevel.FULL)
+    # the holder may switch the user's own login off (a child's): see login_disabled
+    user_login_enabled = fields.BooleanField(default=True, db_default=True)
     device_kind = fields.CharEnumField(DeviceKind, max_length=10)
     status = fields.CharEnumField(LineStatus, max_length=10, default=LineStatus.ACTIVE)
     label = fields.CharField(max_length=MAX_LABEL, null=True)
@@ -139,3 +141,8 @@ async def update_line(line: Line, changes: LineChanges, actor: Actor) -> Line:
             await line.save(using_db=conn, update_fields=list(updates))
             await record(line.id, actor, AuditAction.LINE_UPDATED, dict(updates), using_db=conn)
     return line
+
+
+async def login_disabled(user_id: int) -> bool:
+    """Whether a holder switched this person's own login off on a line they use."""
+    return await Line.filter(user_id=user_id, user_login_enabled=False).exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from enum import StrEnum
 
 from tortoise import fields
@@ -38,3 +39,18 @@ class Tariff(Searchable, Model):
     class Meta:
         table = "tariff"
         ordering = ("monthly_fee", "id")
+
+
+def fingerprint(tariff: Tariff) -> str:
+    """What a price quote depends on in a tariff: an edit of any of it voids the quote."""
+    parts = (
+        tariff.id,
+        tariff.kind,
+        tariff.monthly_fee,
+        tariff.minutes,
+        tariff.sms,
+        tariff.data_mb,
+        tariff.unlimited_data,
+        tariff.archived,
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
 from pypika_tortoise import Order
 from pypika_tortoise.analytics import RowNumber
-from tortoise.expressions import Subquery
+from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 from tortoise.models import Model
 
@@ -24,6 +24,7 @@ from models import (
     Grant,
     LedgerEntry,
     Line,
+    LineBlock,
     LineService,
     Service,
     Tariff,
@@ -31,6 +32,7 @@ from models import (
 )
 from models.access import AccessLevel
 from models.access.facts import LINES_BY_ID, facts_for_lines
+from models.block import year_start
 from models.compiled import Compiled
 from resolvers.pagination import Keyset, Page
 
@@ -129,6 +131,18 @@ class AllowancesByLineIdLoader(Loader[int, list[Allowance]]):
 class LineServicesByLineIdLoader(Loader[int, list[LineService]]):
     async def batch_load_fn(self, keys: list[int]) -> list[list[LineService]]:
         return _grouped(keys, await LINE_SERVICES.run(keys), "line_id")
+
+
+class BlocksByLineIdLoader(Loader[int, list[LineBlock]]):
+    """Each line's blocks that count now: the current one and this year's (whose days
+    the home-internet line's free block days are counted from)."""
+
+    async def batch_load_fn(self, keys: list[int]) -> list[list[LineBlock]]:
+        start = year_start(datetime.now(UTC))
+        rows = await LineBlock.filter(line_id__in=keys).filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gte=start)
+        )
+        return _grouped(keys, list(rows), "line_id")
 
 
 class GrantsByLineIdLoader(Loader[int, list[Grant]]):
@@ -256,6 +270,7 @@ class Loaders:
         self.line_services_by_line_id = LineServicesByLineIdLoader()
         self.line_by_id = LineByIdLoader()
         self.grants_by_line_id = GrantsByLineIdLoader()
+        self.blocks_by_line_id = BlocksByLineIdLoader()
         self.ledger_count_by_line_id = CountByLineIdLoader(LedgerEntry)
         self.ledger_page_by_line_id = FirstPageByLineIdLoader(
             LedgerEntry, LEDGER_ORDER, self.ledger_count_by_line_id

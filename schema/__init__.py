@@ -14,6 +14,7 @@ from strawberry.types import ExecutionContext
 
 from config import Settings
 from schema.access.mutations import AccessMutations
+from schema.block import BlockMutations
 from schema.documents import DocumentCache, Documents
 from schema.errors import ErrorPresenter
 from schema.execution import Execution
@@ -26,8 +27,10 @@ from schema.node import NodeQueries
 from schema.person.mutations import PersonMutations
 from schema.person.viewer import ViewerQueries
 from schema.scalars import SCALAR_MAP
-from schema.service import ServiceQueries
+from schema.service import ServiceMutations, ServiceQueries
+from schema.sms import SmsMutations
 from schema.tariff import TariffQueries
+from schema.tariff_change import TariffChangeMutations
 
 Query = merge_types(
     "Query", (ViewerQueries, NodeQueries, TariffQueries, ServiceQueries, SocialQueries)
@@ -40,6 +43,10 @@ Mutation = merge_types(
         SocialMutations,
         AccessMutations,
         LineMutations,
+        TariffChangeMutations,
+        ServiceMutations,
+        BlockMutations,
+        SmsMutations,
         JobMutations,
     ),
 )

@@ -16,21 +16,27 @@ from models.money import to_kopecks
 from resolvers import line as line_resolvers
 from resolvers.access.lines import LineView, lines_by_ids
 from resolvers.access.viewer import resolve_set_primary_line
+from resolvers.block import resolve_block
 from resolvers.context import Context
 from resolvers.ids import db_id
 from resolvers.pagination import PageArgs
+from resolvers.request import resolve_requests
+from resolvers.tariff_change import resolve_preview
 from schema.access.permissions import line_field, line_field_with_args, line_mutation
 from schema.access.types import AuditEntry, LineGrant, LineRelation
 from schema.allowance import Allowance
+from schema.block import LineBlock
 from schema.contract import Contract
 from schema.identity.mutations import MobileNetworkAccess
 from schema.identity.types import AccessLevel
 from schema.ledger import LedgerEntry
 from schema.mutation import run_payload
 from schema.pagination import Connection
+from schema.request import LineRequest, LineRequestFilter
 from schema.scalars import Decimal, Money, UserError
 from schema.service import LineService
 from schema.tariff import Tariff
+from schema.tariff_change import TariffChangePreview, tariff_db_id
 
 # registered in place (strawberry.enum returns the same class): fields use the domain enum
 strawberry.enum(DeviceKind, description="What the SIM is in.")
@@ -115,6 +121,33 @@ class Line(relay.Node):
         args = PageArgs(first=HISTORY_PAGE if first is None else first, after=after)
         page = await line_resolvers.resolve_transactions(info, root, args)
         return Connection.from_page(page)
+
+    @line_field_with_args(Capability.VIEW_USAGE, "What was asked of it, newest first.")
+    async def requests(
+        self,
+        root: strawberry.Parent[LineView],
+        filter: LineRequestFilter | None = None,
+        first: int | None = HISTORY_PAGE,
+        after: str | None = None,
+    ) -> Connection[LineRequest] | None:
+        args = PageArgs(first=HISTORY_PAGE if first is None else first, after=after)
+        query = (filter or LineRequestFilter()).to_query()
+        return Connection.from_page(await resolve_requests(root, query, args))
+
+    @line_field_with_args(
+        Capability.CHANGE_TARIFF, "What moving to a tariff would cost now; null for no such tariff."
+    )
+    async def tariff_change_preview(
+        self, root: strawberry.Parent[LineView], info: Info[Context, None], tariff_id: strawberry.ID
+    ) -> TariffChangePreview | None:
+        found = await resolve_preview(info, root, tariff_db_id(tariff_id))
+        return found  # type: ignore[return-value]  # the preview type reads the quote
+
+    @line_field_with_args(Capability.VIEW_SUMMARY, "Why and since when it is blocked; null if not.")
+    async def block(
+        self, root: strawberry.Parent[LineView], info: Info[Context, None]
+    ) -> LineBlock | None:
+        return await resolve_block(info, root)  # type: ignore[return-value]  # read as a view
 
     notification_settings: NotificationSettings | None = line_field(
         Capability.MANAGE_LINE, "Notifications chosen for it.", read=_notification_settings

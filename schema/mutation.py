@@ -45,3 +45,8 @@ async def run_payload(
     else:
         fields = shape(result)
     return payload(errors=[], **fields)
+
+
+def line_and_request(result: tuple[object, object]) -> dict[str, object]:
+    """The payload of a change to a line: the line as it is now, and its request."""
+    return {"line": result[0], "request": result[1]}

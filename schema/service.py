@@ -13,15 +13,21 @@ from strawberry.types import Info
 
 import models
 from models import ChargePeriod, ServiceKind
+from resolvers import service as service_resolvers
 from resolvers.context import Context
 from resolvers.filters import price_bound
+from resolvers.ids import db_id
 from resolvers.pagination import PageArgs
 from resolvers.service import ServiceFilter as ServiceQuery
-from resolvers.service import resolve_service_catalog
+from resolvers.service import compatible_ids, resolve_service_catalog
+from schema.access.permissions import line_mutation
+from schema.access.types import LineRef
 from schema.fields import computed
+from schema.mutation import line_and_request, run_payload
 from schema.node import load_by_int_ids
 from schema.pagination import Connection
-from schema.scalars import Decimal, Money
+from schema.request import LineRequest
+from schema.scalars import Decimal, Money, UserError
 
 # registered in place (strawberry.enum returns the same class): fields use the domain enum
 strawberry.enum(ServiceKind, description="What a service is for.")
@@ -70,8 +76,14 @@ class ServiceFilter:
     search: str | None = strawberry.field(
         default=None, description="Words in the name or description, any case."
     )
+    compatible_with: str | None = strawberry.field(
+        default=None,
+        description="Only services that could be connected to this number of yours now "
+        "(not connected, allowed by its tariff, no conflict); nothing for a number you "
+        "do not see.",
+    )
 
-    def to_query(self) -> ServiceQuery:
+    def to_query(self, compatible: list[int] | None = None) -> ServiceQuery:
         return ServiceQuery(
             kind=self.kind,
             price_min=price_bound(self.price_min, "priceMin"),
@@ -79,6 +91,7 @@ class ServiceFilter:
             subscription=self.subscription,
             free=self.free,
             search=self.search,
+            compatible=compatible,
         )
 
 
@@ -87,6 +100,7 @@ class ServiceQueries:
     @strawberry.field(description="Every service a line can connect, cheapest first.")
     async def service_catalog(
         self,
+        info: Info[Context, None],
         filter: ServiceFilter | None = None,
         first: int | None = None,
         after: str | None = None,
@@ -94,7 +108,11 @@ class ServiceQueries:
         before: str | None = None,
     ) -> Connection[ServiceType]:
         args = PageArgs(first=first, after=after, last=last, before=before)
-        page = await resolve_service_catalog((filter or ServiceFilter()).to_query(), args)
+        given = filter or ServiceFilter()
+        compatible = None
+        if given.compatible_with is not None:
+            compatible = await compatible_ids(info, given.compatible_with) or []
+        page = await resolve_service_catalog(given.to_query(compatible), args)
         return Connection.from_page(page)
 
 
@@ -109,3 +127,59 @@ class LineService:
     paid: bool = computed(
         lambda row: row.price > 0, "Whether it costs money: the forgotten subscription shows here."
     )
+
+
+@strawberry.input
+class ServiceChangeInput:
+    msisdn: str = strawberry.field(description="The number, any format.")
+    service_id: strawberry.ID = strawberry.field(description="Service.id")
+
+
+@strawberry.type
+class ConnectServicePayload:
+    line: LineRef | None = None
+    request: LineRequest | None = strawberry.field(
+        default=None, description="Null when it was connected already (nothing charged)."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class DisconnectServicePayload:
+    line: LineRef | None = None
+    request: LineRequest | None = strawberry.field(
+        default=None, description="Null when it was not connected."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def service_db_id(raw: str) -> int | None:
+    try:
+        gid = relay.GlobalID.from_id(str(raw))
+    except Exception:
+        return None
+    return db_id(gid.node_id) if gid.type_name == "Service" else None
+
+
+@strawberry.type
+class ServiceMutations:
+    @line_mutation(
+        service_resolvers.resolve_connect_service,
+        "Connect a service; a paid subscription's first period is charged at once.",
+    )
+    async def connect_service(
+        self, info: Info[Context, None], input: ServiceChangeInput
+    ) -> ConnectServicePayload:
+        work = service_resolvers.resolve_connect_service(
+            info, input.msisdn, service_db_id(input.service_id)
+        )
+        return await run_payload(info, ConnectServicePayload, work, line_and_request)
+
+    @line_mutation(service_resolvers.resolve_disconnect_service, "Disconnect a service.")
+    async def disconnect_service(
+        self, info: Info[Context, None], input: ServiceChangeInput
+    ) -> DisconnectServicePayload:
+        work = service_resolvers.resolve_disconnect_service(
+            info, input.msisdn, service_db_id(input.service_id)
+        )
+        return await run_payload(info, DisconnectServicePayload, work, line_and_request)

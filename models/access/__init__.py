@@ -65,6 +65,14 @@ class AuditAction(StrEnum):
     REQUEST_REJECTED = "REQUEST_REJECTED"
     NETWORK_ACCESS_CHANGE = "NETWORK_ACCESS_CHANGE"
     LINE_UPDATED = "LINE_UPDATED"
+    # managing the line: each also has its entry in the line's request history
+    TARIFF_CHANGE = "TARIFF_CHANGE"
+    SERVICE_CONNECT = "SERVICE_CONNECT"
+    SERVICE_DISCONNECT = "SERVICE_DISCONNECT"
+    BLOCK = "BLOCK"
+    UNBLOCK = "UNBLOCK"
+    SMS = "SMS"
+    USER_LOGIN_CHANGE = "USER_LOGIN_CHANGE"
 
 
 class Grant(Model):

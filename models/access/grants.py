@@ -169,6 +169,27 @@ async def set_user_level(line: Line, level: AccessLevel, actor: Actor) -> Line:
     return line
 
 
+async def set_user_login(line: Line, enabled: bool, actor: Actor) -> Line:
+    """The holder switches the line's own user's login off (a child's) or on again. Off
+    ends every session of that person at once; their right password then answers
+    LOGIN_DISABLED (auth.sessions.open_session)."""
+    if line.user_id is None or line.user_id == line.contract.holder_id:
+        raise DomainError(ErrorCode.INVALID_INPUT, "line_has_no_user", field=["msisdn"])
+    if line.user_login_enabled != enabled:
+        async with in_transaction() as conn:
+            line.user_login_enabled = enabled
+            await line.save(using_db=conn, update_fields=["user_login_enabled"])
+            if not enabled:
+                await (
+                    Session.filter(user_id=line.user_id, revoked_at__isnull=True)
+                    .using_db(conn)
+                    .update(revoked_at=datetime.now(UTC), revoke_reason="login_disabled")
+                )
+            details = {"user": line.user_id, "enabled": enabled}
+            await record(line.id, actor, AuditAction.USER_LOGIN_CHANGE, details, using_db=conn)
+    return line
+
+
 async def set_network_access(line: Line, level: MobileNetworkAccess, actor: Actor) -> Line:
     """The owner's choice for logins by this number's network header. It holds for the
     sessions already open too, from their next request: DISABLED ends them, a level

@@ -92,6 +92,15 @@ async def resolve_set_line_user_access(
 
 
 @requires(Capability.MANAGE_ACCESS)
+async def resolve_set_line_user_login(
+    info: Info[Context, None], need: Capability, msisdn: str, enabled: bool
+) -> LineView:
+    line, access, session = await line_for_mutation(info, msisdn, need)
+    updated = await grants.set_user_login(line, enabled, actor_of(session))
+    return LineView(updated, access, info.context.loaders)
+
+
+@requires(Capability.MANAGE_ACCESS)
 async def resolve_set_mobile_network_access(
     info: Info[Context, None], need: Capability, msisdn: str, level: MobileNetworkAccess
 ) -> MobileNetworkAccess:

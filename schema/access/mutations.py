@@ -42,6 +42,12 @@ class SetLineUserAccessInput:
 
 
 @strawberry.input
+class SetLineUserLoginInput:
+    msisdn: str = strawberry.field(description="A number on your contract used by someone else.")
+    enabled: bool = strawberry.field(description="false: their own login stops, sessions end.")
+
+
+@strawberry.input
 class SetMobileNetworkAccessInput:
     msisdn: str = strawberry.field(description="One of your numbers, any format.")
     level: MobileNetworkAccess = strawberry.field(description="FULL, LIMITED or DISABLED.")
@@ -90,6 +96,12 @@ class RespondToGrantPayload:
 
 @strawberry.type
 class SetLineUserAccessPayload:
+    line: Line | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class SetLineUserLoginPayload:
     line: Line | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
 
@@ -164,6 +176,15 @@ class AccessMutations:
     ) -> SetLineUserAccessPayload:
         work = grant_resolvers.resolve_set_line_user_access(info, input.msisdn, input.level)
         return await run_payload(info, SetLineUserAccessPayload, work, "line")
+
+    @line_mutation(
+        grant_resolvers.resolve_set_line_user_login, "Switch the number's own user's login."
+    )
+    async def set_line_user_login(
+        self, info: Info[Context, None], input: SetLineUserLoginInput
+    ) -> SetLineUserLoginPayload:
+        work = grant_resolvers.resolve_set_line_user_login(info, input.msisdn, input.enabled)
+        return await run_payload(info, SetLineUserLoginPayload, work, "line")
 
     @line_mutation(
         grant_resolvers.resolve_set_mobile_network_access, "What a mobile-network login may do."

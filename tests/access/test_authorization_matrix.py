@@ -15,7 +15,7 @@ from graphql import get_named_type, is_composite_type
 from strawberry.types.base import StrawberryObjectDefinition
 
 from config import Settings
-from models import AccessLevel, AccessRequest, Grant, Line, User
+from models import AccessLevel, AccessRequest, Grant, Line, Service, User
 from models.access.requests import ask
 from schema import build_schema
 from schema.access.permissions import NOT_NUMBER_SCOPED, UNSCOPED_FIELDS, required_capability
@@ -97,6 +97,9 @@ LINE_FIELD_SPEC: dict[str, str | None] = {
     "remains": "VIEW_SUMMARY",
     "services": "VIEW_SERVICES",
     "transactions": "VIEW_USAGE",  # payments and charges
+    "requests": "VIEW_USAGE",  # the request history
+    "tariffChangePreview": "CHANGE_TARIFF",
+    "block": "VIEW_SUMMARY",  # LIMITED viewers read the block state too
     "notificationSettings": "MANAGE_LINE",
     # the contract (number, home login) and who else has access are the owner's business
     "contract": "MANAGE_ACCESS",
@@ -104,6 +107,8 @@ LINE_FIELD_SPEC: dict[str, str | None] = {
     "grants": "MANAGE_ACCESS",
     "auditLog": "MANAGE_ACCESS",
 }
+# the required arguments of fields that have some (a tariff of the demo catalogue)
+FIELD_ARGUMENTS = {"tariffChangePreview": '(tariffId: "VGFyaWZmOjE=")'}
 MUTATION_SPEC: dict[str, str] = {
     "grantLineAccess": "MANAGE_ACCESS",
     "revokeLineAccess": "MANAGE_ACCESS",
@@ -113,6 +118,13 @@ MUTATION_SPEC: dict[str, str] = {
     "updateLine": "MANAGE_LINE",
     "setPrimaryLine": "VIEW_SUMMARY",
     "requestTransactionsExport": "VIEW_USAGE",
+    "changeTariff": "CHANGE_TARIFF",
+    "connectService": "MANAGE_SERVICES",
+    "disconnectService": "MANAGE_SERVICES",
+    "blockLine": "BLOCK",
+    "unblockLine": "BLOCK",
+    "sendSms": "SEND_SMS",
+    "setLineUserLogin": "MANAGE_ACCESS",
 }
 
 
@@ -174,7 +186,8 @@ def _bound(gql: Callable, token: str) -> Callable:
 async def test_fields_are_allowed_or_denied_exactly_as_the_table_says(viewers, viewer: str) -> None:
     fields = line_fields()
     selection = " ".join(
-        f"{n} {{ __typename }}" if composite else n for n, (_, composite) in fields.items()
+        f"{n}{FIELD_ARGUMENTS.get(n, '')} {{ __typename }}" if composite else n
+        for n, (_, composite) in fields.items()
     )
     call = viewers[viewer]
     for msisdn in LINES:
@@ -247,6 +260,48 @@ MUTATIONS: dict[str, Case] = {
         " { errors { code } } }",
         lambda m, fx: {"id": fx["request_ids"][m]},
     ),
+    # a preview token for another line, tariff or nothing: refused after the permission
+    # check as INVALID_INPUT, so an allowed call changes nothing
+    "changeTariff": Case(
+        'mutation($m: String!) { changeTariff(input: {msisdn: $m, tariffId: "VGFyaWZmOjE=",'
+        ' previewToken: "x"}) { errors { code } } }',
+        lambda m, fx: {"m": m},
+    ),
+    # a service of another kind's contract is refused after the check: INCOMPATIBLE
+    "connectService": Case(
+        "mutation($m: String!, $s: ID!) { connectService(input: {msisdn: $m, serviceId: $s})"
+        " { errors { code } } }",
+        lambda m, fx: {"m": m, "s": fx["foreign_service_ids"][m]},
+    ),
+    # a service the line does not have: nothing to disconnect
+    "disconnectService": Case(
+        "mutation($m: String!, $s: ID!) { disconnectService(input: {msisdn: $m, serviceId: $s})"
+        " { errors { code } } }",
+        lambda m, fx: {"m": m, "s": fx["foreign_service_ids"][m]},
+    ),
+    # an end date on a LOST block is refused after the check
+    "blockLine": Case(
+        "mutation($m: String!) { blockLine(input: {msisdn: $m, reason: LOST,"
+        ' until: "2030-01-01T00:00:00Z"}) { errors { code } } }',
+        lambda m, fx: {"m": m},
+    ),
+    # a line that is not blocked: unblocking changes nothing
+    "unblockLine": Case(
+        "mutation($m: String!) { unblockLine(input: {msisdn: $m}) { errors { code } } }",
+        lambda m, fx: {"m": m},
+    ),
+    # to an off-net number: refused after the check
+    "sendSms": Case(
+        'mutation($m: String!) { sendSms(input: {msisdn: $m, to: "4951234567", text: "hi"})'
+        " { errors { code } } }",
+        lambda m, fx: {"m": m},
+    ),
+    # switching on what is on changes nothing (or a line without its own user: refused)
+    "setLineUserLogin": Case(
+        "mutation($m: String!) { setLineUserLogin(input: {msisdn: $m, enabled: true})"
+        " { errors { code } } }",
+        lambda m, fx: {"m": m},
+    ),
     "requestTransactionsExport": Case(
         "mutation($m: String!) { requestTransactionsExport(input: {msisdn: $m,"
         ' from: "2026-11-01T00:00:00+03:00", to: "2026-12-01T00:00:00+03:00"})'
@@ -285,7 +340,16 @@ async def _fixtures() -> dict[str, Any]:
             pending = (await ask(zoe, line, AccessLevel.LIMITED)).request
         request_ids[msisdn] = _gid("AccessRequest", pending.id)
         user_levels[msisdn] = line.user_level
-    return {"grant_ids": grant_ids, "request_ids": request_ids, "user_levels": user_levels}
+    # a service of the other kind of contract than each line's: INCOMPATIBLE, not connected
+    mobile = _gid("Service", (await Service.get(code="static-ip")).id)
+    home = _gid("Service", (await Service.get(code="antivirus")).id)
+    foreign = {m: home if m.startswith("089") else mobile for m in LINES}
+    return {
+        "grant_ids": grant_ids,
+        "request_ids": request_ids,
+        "user_levels": user_levels,
+        "foreign_service_ids": foreign,
+    }
 
 
 @pytest.mark.parametrize("viewer", list(EXPECTED))

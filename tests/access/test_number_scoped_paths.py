@@ -26,6 +26,14 @@ SCOPED_TYPES = {
     "LineService",
     "Contract",
     "NotificationSettings",
+    "LineRequest",
+    "LineRequestConnection",
+    "LineRequestEdge",
+    "LineBlock",
+    "TariffChangePreview",
+    "Job",
+    "JobConnection",
+    "JobEdge",
 }
 GUARDED = {
     # visible lines only: resolvers/access/lines.py
@@ -56,6 +64,26 @@ GUARDED = {
     ("RespondToAccessRequestPayload", "request"),
     ("UpdateLinePayload", "line"),
     ("SetPrimaryLinePayload", "line"),
+    ("SetLineUserLoginPayload", "line"),
+    ("ChangeTariffPayload", "line"),
+    ("ChangeTariffPayload", "request"),
+    ("ConnectServicePayload", "line"),
+    ("ConnectServicePayload", "request"),
+    ("DisconnectServicePayload", "line"),
+    ("DisconnectServicePayload", "request"),
+    ("BlockLinePayload", "line"),
+    ("BlockLinePayload", "request"),
+    ("UnblockLinePayload", "line"),
+    ("UnblockLinePayload", "request"),
+    ("SendSmsPayload", "request"),
+    ("RequestTransactionsExportPayload", "job"),
+    # connection plumbing under the guarded Line.requests
+    ("LineRequestConnection", "edges"),
+    ("LineRequestEdge", "node"),
+    # the viewer's own jobs only, none for a LIMITED session: resolvers/job.py
+    ("Viewer", "jobs"),
+    ("JobConnection", "edges"),
+    ("JobEdge", "node"),
 }
 
 

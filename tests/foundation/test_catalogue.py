@@ -85,7 +85,12 @@ async def test_filters_by_price_kind_unlimited_data_and_text(gql: GQL, demo) -> 
 
 async def test_service_catalogue_filters(gql: GQL, demo) -> None:
     subs = await gql(SERVICES, {"filter": {"subscription": True, "kind": "MOBILE"}})
-    assert codes(subs, "serviceCatalog") == ["horoscope", "ringback-tune", "antivirus"]
+    assert codes(subs, "serviceCatalog") == [
+        "horoscope",
+        "ringback-tune",
+        "antivirus",
+        "roaming-europe",
+    ]
     free = await gql(SERVICES, {"filter": {"free": True}})
     assert {e["node"]["price"]["amount"] for e in free["data"]["serviceCatalog"]["edges"]} == {
         "0.00"

@@ -181,7 +181,8 @@ def test_translation_never_shows_a_raw_key_or_placeholder() -> None:
     }
     figures |= {"retry_after": 7, "request_id": "r1", "locked_until": "12:00"}
     figures |= {"detail": "x", "feedback": [], "name": "n", "seconds": 10, "asker": "a"}
-    figures |= {"email": "e@example.org"}
+    figures |= {"email": "e@example.org", "service": "s", "other": "o", "tariff": "t"}
+    figures |= {"quota": 20, "to": "9031234568", "segments": 1, "amount": "1.00", "day": "1"}
     figures |= {"password": "Ab3dEf7h", "code": "123456", "msisdn": "9031234567", "link": "u"}
     for key in keys:
         for language in ("ru", "en"):
