@@ -23,7 +23,7 @@ ON_SQLITE = "linehub jobs: on SQLite the queue lives in the server's memory; not
 
 def print_schedule(settings: Settings) -> int:
     load_modules(settings)
-    rows = entries()
+    rows = entries(settings.jobs.modules)
     width = max(len(entry.job) for entry in rows)
     cron_width = max(len(entry.cron) for entry in rows)
     for entry in rows:

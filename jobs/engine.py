@@ -98,7 +98,7 @@ def build_app(settings: Settings) -> procrastinate.App:
     else:
         connector = InMemoryConnector()
     app = procrastinate.App(connector=connector)
-    scheduled = {entry.job: entry for entry in schedule.entries()}
+    scheduled = {entry.job: entry for entry in schedule.entries(settings.jobs.modules)}
     unknown = set(scheduled) - set(REGISTRY)
     if unknown:
         raise RuntimeError(f"the schedule names undeclared jobs: {sorted(unknown)}")

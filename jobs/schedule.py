@@ -19,6 +19,8 @@ class Scheduled:
     job: str
     cron: str
     what: str
+    # a row a JOB_MODULES module added: scheduled only where that module is configured
+    module: str | None = None
 
 
 SCHEDULE: tuple[Scheduled, ...] = (
@@ -56,5 +58,6 @@ SCHEDULE: tuple[Scheduled, ...] = (
 EXTENSIONS: list[Scheduled] = []
 
 
-def entries() -> tuple[Scheduled, ...]:
-    return (*SCHEDULE, *EXTENSIONS)
+def entries(modules: tuple[str, ...] = ()) -> tuple[Scheduled, ...]:
+    """linehub's schedule, and the rows of the configured JOB_MODULES."""
+    return (*SCHEDULE, *(entry for entry in EXTENSIONS if entry.module in modules))

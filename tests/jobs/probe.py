@@ -58,4 +58,4 @@ async def tick(run: JobRun) -> None:
     await _note("tick", run.tick, run)
 
 
-EXTENSIONS.append(Scheduled("probe.tick", TICK_CRON, "the job tests' clock"))
+EXTENSIONS.append(Scheduled("probe.tick", TICK_CRON, "the job tests' clock", module=__name__))
