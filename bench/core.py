@@ -106,3 +106,37 @@ class Stopwatch:
         start = time.perf_counter()
         await call()
         self.samples.append(time.perf_counter() - start)
+
+
+async def table_from_child(module: str, *args: str) -> Table:
+    """Run `python -m <module> --json` in its own process (its own tortoise, its own
+    database) and read back the table it printed."""
+    import asyncio
+    import json
+    import sys
+
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        module,
+        "--json",
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await child.communicate()
+    if child.returncode != 0:
+        raise RuntimeError(f"{module} exited {child.returncode}: {err.decode()[-2000:]}")
+    data = json.loads(out)
+    return Table(data["title"], data["headers"], data["rows"], data["notes"])
+
+
+def print_table(table: Table, argv: Sequence[str]) -> int:
+    """A child's output: JSON for `table_from_child`, or the table for a person."""
+    import json
+
+    if "--json" in argv:
+        print(json.dumps(table.__dict__, default=list))
+    else:
+        print(table.render())
+    return 0

@@ -9,7 +9,6 @@ until the last one finished measured from the queue's own table.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import sys
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 import asyncpg
 from procrastinate.types import JSONValue
 
-from bench.core import Table, scenario
+from bench.core import Table, print_table, scenario, table_from_child
 from bench.env import BenchEnv
 from bench.plans import _create_database, _drop_database
 
@@ -134,32 +133,14 @@ async def run_in_own_database() -> Table:
 
 @scenario("jobs", "jobs per second through the queue with two linehub worker processes")
 async def jobs(env: BenchEnv) -> Table:
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bench.jobs",
-        "--json",
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await child.communicate()
-    if child.returncode != 0:
-        raise RuntimeError(f"bench.jobs exited {child.returncode}: {err.decode()[-2000:]}")
-    data = json.loads(out)
-    return Table(data["title"], data["headers"], data["rows"], data["notes"])
+    return await table_from_child("bench.jobs")
 
 
 def main(argv: list[str]) -> int:
     import logging
 
     logging.disable(logging.INFO)
-    table = asyncio.run(run_in_own_database())
-    if "--json" in argv:
-        print(json.dumps(table.__dict__, default=list))
-    else:
-        print(table.render())
-    return 0
+    return print_table(asyncio.run(run_in_own_database()), argv)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ import httpx
 from tortoise import Tortoise, connections
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
 
-from bench.core import Table, scenario
+from bench.core import Table, print_table, scenario, table_from_child
 from bench.env import CHEAP_ARGON2, BenchEnv
 from bench.querycount import AsyncpgHook
 
@@ -401,17 +401,7 @@ async def run_in_own_database(families: int, *, full: bool) -> Table:
 @scenario("plans", "EXPLAIN of the hot queries on a grown PostgreSQL database")
 async def plans(env: BenchEnv) -> Table:
     # its own process: its own tortoise on PostgreSQL, the bench's SQLite one untouched
-    args = [sys.executable, "-m", "bench.plans", "--json"]
-    if env.show_sql:
-        args.append("--sql")
-    child = await asyncio.create_subprocess_exec(
-        *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-    )
-    out, err = await child.communicate()
-    if child.returncode != 0:
-        raise RuntimeError(f"bench.plans exited {child.returncode}: {err.decode()[-2000:]}")
-    data = json.loads(out)
-    return Table(data["title"], data["headers"], data["rows"], data["notes"])
+    return await table_from_child("bench.plans", *(["--sql"] if env.show_sql else []))
 
 
 def main(argv: list[str]) -> int:
@@ -420,11 +410,7 @@ def main(argv: list[str]) -> int:
     logging.disable(logging.INFO)
     families = int(os.environ.get("LINEHUB_BENCH_FAMILIES", FAMILIES))
     table = asyncio.run(run_in_own_database(families, full="--sql" in argv))
-    if "--json" in argv:
-        print(json.dumps(table.__dict__, default=list))
-    else:
-        print(table.render())
-    return 0
+    return print_table(table, argv)
 
 
 if __name__ == "__main__":

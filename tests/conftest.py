@@ -7,6 +7,7 @@ run fails, unless LINEHUB_SKIP_PG=1 was set by hand.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -173,3 +174,19 @@ async def demo(settings: Settings) -> dict[str, Any]:
     from cli.demo import load_demo
 
     return await load_demo(settings)
+
+
+@pytest.fixture
+async def running_jobs(app: Any) -> AsyncIterator[None]:
+    """The app's own job runner while a test runs: in-process on SQLite, a worker in this
+    process on PostgreSQL (the worker processes are tested in tests/jobs/test_workers.py)."""
+    services = app.state.services
+    runner = (
+        services.jobs.run_in_process(services)
+        if services.jobs.in_process
+        else services.jobs.work(services, name="test", signals=False)
+    )
+    task = asyncio.create_task(runner)
+    yield
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)

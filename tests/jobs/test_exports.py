@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,22 +35,6 @@ query J($id: ID!) { node(id: $id) { ... on Job {
   id kind status progress downloadUrl expiresAt error finishedAt } } }
 """
 JOBS = "{ viewer { jobs(first: 10) { totalCount edges { node { id status } } } } }"
-
-
-@pytest.fixture
-async def running_jobs(app: Any) -> AsyncIterator[None]:
-    """The app's own job runner: in-process on SQLite, a worker in this process on
-    PostgreSQL (the worker processes are tested in test_workers.py)."""
-    services = app.state.services
-    runner = (
-        services.jobs.run_in_process(services)
-        if services.jobs.in_process
-        else services.jobs.work(services, name="test", signals=False)
-    )
-    task = asyncio.create_task(runner)
-    yield
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
 
 
 def period(days: int = 1) -> dict[str, str]:

@@ -4,10 +4,7 @@ off and on, and the request history with its filters."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest
 
 from models import Line, LineRequest, LineRequestStatus
 from models.sms import DAILY_QUOTA, segments
@@ -26,20 +23,6 @@ query H($m: String!, $f: LineRequestFilter) { viewer { line(msisdn: $m) {
     kind status summary price { amount } actor { name } createdAt } } } } } }
 """
 ANNA, MASHA = "9031234567", "9031234568"
-
-
-@pytest.fixture
-async def running_jobs(app: Any) -> AsyncIterator[None]:
-    services = app.state.services
-    runner = (
-        services.jobs.run_in_process(services)
-        if services.jobs.in_process
-        else services.jobs.work(services, name="test", signals=False)
-    )
-    task = asyncio.create_task(runner)
-    yield
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
 
 
 async def send(gql: GQL, token: str, to: str, text: str, msisdn: str = ANNA) -> dict[str, Any]:
