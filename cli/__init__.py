@@ -29,6 +29,12 @@ def _parser() -> argparse.ArgumentParser:
     retry.add_argument("job_id", type=int)
     jobs_sub.add_parser("schedule", help="the periodic jobs: job, cron (UTC), what it does")
 
+    ledger = sub.add_parser("ledger", help="the money ledger")
+    ledger_sub = ledger.add_subparsers(dest="ledger_command", required=True)
+    ledger_sub.add_parser(
+        "verify", help="recompute every balance from the ledger; exit 1 on any drift"
+    )
+
     sub.add_parser("migrate", help="bring the database to the current schema (idempotent)")
     make = sub.add_parser("makemigrations", help="write a migration for model changes")
     make.add_argument(
@@ -74,6 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.jobs_command == "retry":
             return asyncio.run(jobs.retry(settings, args.job_id))
         return asyncio.run(jobs.list_jobs(settings, failed=args.failed))
+    if args.command == "ledger":
+        from cli.ledger import verify_command
+
+        return asyncio.run(verify_command(settings))
     if args.command == "schema":
         from schema import build_schema
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -167,3 +168,44 @@ async def charge(
         idempotency_key=idempotency_key,
         using_db=conn,
     )
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A line whose balance the ledger does not explain."""
+
+    line_id: int
+    msisdn: str
+    balance: int  # what the line says
+    ledger: int  # what its entries add up to
+    broken_entry: int | None  # the first entry whose balance_after is not the running sum
+
+
+async def verify(page: int = 5000) -> list[Drift]:
+    """Recompute every balance from the ledger: the entries of each line, in the order
+    they were written, must add up to each entry's `balance_after` and, in all, to the
+    line's balance. Entries are read in keyset pages, so memory stays flat."""
+    sums: dict[int, int] = {}
+    broken: dict[int, int] = {}
+    after = 0
+    while True:
+        rows = (
+            await LedgerEntry.filter(id__gt=after)
+            .order_by("id")
+            .limit(page)
+            .values_list("id", "line_id", "amount", "balance_after")
+        )
+        if not rows:
+            break
+        for entry_id, line_id, amount, balance_after in rows:
+            running = sums.get(line_id, 0) + amount
+            sums[line_id] = running
+            if running != balance_after and line_id not in broken:
+                broken[line_id] = entry_id
+        after = rows[-1][0]
+    drifts = []
+    for line in await Line.all().only("id", "msisdn", "balance"):
+        total = sums.get(line.id, 0)
+        if total != line.balance or line.id in broken:
+            drifts.append(Drift(line.id, line.msisdn, line.balance, total, broken.get(line.id)))
+    return drifts
