@@ -11,6 +11,7 @@ import signal
 from typing import Any
 
 from jobs.engine import JobQueue
+from jobs.schedule import SCHEDULE
 from tests.helpers import linehub
 from tests.jobs import probe
 from tests.jobs.conftest import StartWorker, postgres_only, until
@@ -206,11 +207,8 @@ async def test_the_schedule_is_listed_from_its_table(database_url: str) -> None:
     code, listed = await linehub(database_url, "jobs", "schedule", JOB_MODULES="tests.jobs.probe")
     assert code == 0
     lines = listed.strip().splitlines()
-    assert [line.split()[0] for line in lines] == [
-        "housekeeping.retry_stalled",
-        "housekeeping.purge_expired",
-        "housekeeping.expire_files",
-        "housekeeping.delete_finished_jobs",
-        "probe.tick",
-    ]
+    assert [line.split()[0] for line in lines] == [*(e.job for e in SCHEDULE), "probe.tick"]
+    for entry, line in zip(SCHEDULE, lines, strict=False):
+        assert entry.cron in line
+        assert line.endswith(entry.what)
     assert probe.TICK_CRON in lines[-1]
