@@ -403,6 +403,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # statement lines of the operator's own charges (stored in the operator's language)
     "ledger_tariff_change": {"en": "Tariff change: {tariff}", "ru": "Смена тарифа: {tariff}"},
     "ledger_service": {"en": "Service connected: {service}", "ru": "Подключение услуги: {service}"},
+    "ledger_monthly_fee": {"en": "Monthly fee: {tariff}", "ru": "Абонентская плата: {tariff}"},
+    "ledger_subscription": {"en": "Subscription: {service}", "ru": "Подписка: {service}"},
     "ledger_block_day": {"en": "Voluntary block: {day}", "ru": "Добровольная блокировка: {day}"},
     # the request history ("История заявок"): what each request was
     "request_tariff_change": {

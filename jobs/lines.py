@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from jobs.registry import JobRun, Retry, job
+from models.billing import close_due_periods
 from models.block import settle
 from models.request import LineRequestStatus, complete
 
@@ -34,3 +35,13 @@ async def settle_blocks(run: JobRun) -> tuple[int, int]:
     if ended or charged:
         log.info("blocks settled", extra={"ended": ended, "days_charged": charged})
     return ended, charged
+
+
+@job("billing.close_periods", retry=Retry(attempts=3, backoff_seconds=60), single=True)
+async def close_periods(run: JobRun) -> tuple[int, int]:
+    """The billing day: monthly fees and subscriptions of every line whose period ended,
+    packages renewed, lines below zero suspended. Rerunning charges nothing."""
+    closed, charged = await close_due_periods()
+    if closed:
+        log.info("periods closed", extra={"lines": closed, "kopecks": charged})
+    return closed, charged

@@ -25,6 +25,11 @@ class Scheduled:
 
 SCHEDULE: tuple[Scheduled, ...] = (
     Scheduled(
+        "billing.close_periods",
+        "*/10 * * * *",
+        "the billing day: monthly fees and subscriptions charged, packages renewed",
+    ),
+    Scheduled(
         "lines.settle_blocks",
         "*/5 * * * *",
         "end blocks whose date has come; charge home internet's paid block days",

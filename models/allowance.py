@@ -56,6 +56,13 @@ def month_before(moment: datetime) -> datetime:
     return moment.replace(year=year, month=month, day=day)
 
 
+def month_after(moment: datetime) -> datetime:
+    """The same moment a calendar month later (the 31st becomes the month's last day)."""
+    year, month = (moment.year, moment.month + 1) if moment.month < 12 else (moment.year + 1, 1)
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
 def next_month_start(now: datetime) -> datetime:
     """Billing periods are calendar months by default: the 1st, 00:00 UTC."""
     year, month = (now.year + 1, 1) if now.month == 12 else (now.year, now.month + 1)

@@ -16,7 +16,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from models.errors import DomainError, ErrorCode
-from models.line import Line
+from models.line import Line, LineStatus
 
 
 class EntryKind(StrEnum):
@@ -83,6 +83,9 @@ async def post_entry(
             if not updated:
                 raise DomainError(ErrorCode.NOT_FOUND)
             line = await Line.get(id=line_id, using_db=conn)
+            if amount > 0 and line.status is LineStatus.SUSPENDED and line.balance >= 0:
+                # suspended for a negative balance: a top-up that covers it restores it
+                await Line.filter(id=line_id).using_db(conn).update(status=LineStatus.ACTIVE)
             return await LedgerEntry.create(
                 line_id=line_id,
                 kind=kind,
