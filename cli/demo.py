@@ -18,7 +18,6 @@ from devprovider.hub import DEV_PROVIDER_ID, DEV_USERS, dev_issuer, dev_landing_
 from models import (
     AccessLevel,
     Allowance,
-    AllowanceKind,
     Contract,
     Credential,
     EntryKind,
@@ -32,7 +31,7 @@ from models import (
 )
 from models.access.audit import Actor
 from models.access.grants import Invitee, invite, respond
-from models.allowance import next_month_start
+from models.allowance import next_month_start, packages_of
 from models.block import BlockReason, block
 from models.errors import DomainError
 from models.request import LineRequest, LineRequestKind, LineRequestStatus, record_request
@@ -158,15 +157,7 @@ async def _history(people: dict[str, User], now: datetime) -> None:
 
 
 async def _allowances(line: Line, tariff: Tariff, used: float, resets_at: datetime) -> None:
-    packages = [
-        (AllowanceKind.MINUTES, tariff.minutes, False),
-        (AllowanceKind.SMS, tariff.sms, False),
-        (AllowanceKind.DATA, tariff.data_mb, tariff.unlimited_data),
-    ]
-    for kind, total, unlimited in packages:
-        if total is None and not unlimited:
-            continue  # not in this tariff at all
-        total = total or 0  # an unlimited package has no total to count down
+    for kind, total, unlimited in packages_of(tariff):
         # demo usage is a whole number of units: integer maths keeps it exact
         left = total - (total * round(used * 100)) // 100
         await Allowance.create(

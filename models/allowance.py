@@ -14,6 +14,7 @@ from tortoise.models import Model
 
 if TYPE_CHECKING:
     from models.line import Line
+    from models.tariff import Tariff
 
 
 class AllowanceKind(StrEnum):
@@ -47,6 +48,20 @@ class Allowance(Model):
     @property
     def unit(self) -> str:
         return UNITS[self.kind]
+
+
+def packages_of(tariff: Tariff) -> list[tuple[AllowanceKind, int, bool]]:
+    """The packages a tariff gives each period, as (kind, total, unlimited): a package
+    the tariff does not have is left out; an unlimited one has no total to count (0)."""
+    found = []
+    for kind, total, unlimited in (
+        (AllowanceKind.MINUTES, tariff.minutes, False),
+        (AllowanceKind.SMS, tariff.sms, False),
+        (AllowanceKind.DATA, tariff.data_mb, tariff.unlimited_data),
+    ):
+        if total is not None or unlimited:
+            found.append((kind, total or 0, unlimited))
+    return found
 
 
 def month_before(moment: datetime) -> datetime:

@@ -15,7 +15,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from i18n import OPERATOR_LANGUAGE, translate
-from models.allowance import Allowance, AllowanceKind, month_after
+from models.allowance import Allowance, AllowanceKind, month_after, packages_of
 from models.ledger import LedgerEntry, charge
 from models.line import Line, LineStatus
 from models.service import ChargePeriod, LineService
@@ -73,12 +73,7 @@ async def close_period(line_id: int, now: datetime) -> int | None:
 
 
 def _total(tariff: Tariff, kind: AllowanceKind) -> int:
-    value = {
-        AllowanceKind.MINUTES: tariff.minutes,
-        AllowanceKind.SMS: tariff.sms,
-        AllowanceKind.DATA: tariff.data_mb,
-    }[kind]
-    return value or 0
+    return next((total for found, total, _ in packages_of(tariff) if found is kind), 0)
 
 
 async def _charge_once(

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from tortoise import fields
 from tortoise.exceptions import IntegrityError
@@ -20,7 +19,7 @@ from tortoise.indexes import Index
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from i18n import OPERATOR_LANGUAGE, translate
+from i18n import OPERATOR_LANGUAGE, OPERATOR_TIME_ZONE, translate
 from models.access import AuditAction
 from models.access.audit import Actor, record
 from models.errors import DomainError, ErrorCode
@@ -34,7 +33,6 @@ if TYPE_CHECKING:
 FREE_BLOCK_DAYS = 90
 BLOCK_DAY_PRICE = 10_00
 MAX_BLOCK = timedelta(days=366)
-OPERATOR_TIME_ZONE = ZoneInfo("Europe/Moscow")
 # a paid block day's ledger key: the line's own keys make each day's charge land once
 DAY_KEY = "block-day:"
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
+from i18n import OPERATOR_TIME_ZONE
 from models.access import AuditAction
 from models.access.audit import Actor, record
 from models.errors import DomainError, ErrorCode
@@ -25,7 +25,6 @@ from models.request import LineRequest, LineRequestKind, LineRequestStatus, reco
 
 MAX_SEGMENTS = 5
 DAILY_QUOTA = 20
-OPERATOR_TIME_ZONE = ZoneInfo("Europe/Moscow")
 
 GSM7 = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"

@@ -28,7 +28,7 @@ from tortoise.transactions import in_transaction
 from i18n import OPERATOR_LANGUAGE, translate
 from models.access import AuditAction
 from models.access.audit import Actor, record
-from models.allowance import Allowance, AllowanceKind, Period, billing_period
+from models.allowance import Allowance, AllowanceKind, Period, billing_period, packages_of
 from models.contract import Contract, ContractKind
 from models.errors import DomainError, ErrorCode
 from models.ledger import charge
@@ -104,17 +104,10 @@ def refusal(line: Line, contract: Contract, tariff: Tariff) -> DomainError | Non
 
 def _packages(tariff: Tariff, left_share: tuple[int, int]) -> list[Package]:
     seconds_left, seconds = left_share
-    found = []
-    for kind, total, unlimited in (
-        (AllowanceKind.MINUTES, tariff.minutes, False),
-        (AllowanceKind.SMS, tariff.sms, False),
-        (AllowanceKind.DATA, tariff.data_mb, tariff.unlimited_data),
-    ):
-        if total is None and not unlimited:
-            continue
-        total = total or 0
-        found.append(Package(kind, total, total * seconds_left // seconds, unlimited))
-    return found
+    return [
+        Package(kind, total, total * seconds_left // seconds, unlimited)
+        for kind, total, unlimited in packages_of(tariff)
+    ]
 
 
 async def _recently_changed(line_id: int, now: datetime, conn: Any = None) -> bool:

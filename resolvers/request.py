@@ -57,7 +57,8 @@ async def resolve_request_nodes(
         return [None] * len(ids)
     _, loader = await access_loader(info)
     rows = {r.id: r for r in await LineRequest.filter(id__in=[i for i in ids if i is not None])}
-    access = {line_id: await loader.load(line_id) for line_id in {r.line_id for r in rows.values()}}
+    line_ids = sorted({r.line_id for r in rows.values()})
+    access = dict(zip(line_ids, await loader.load_many(line_ids), strict=True))
     return [
         rows[i] if i in rows and access[rows[i].line_id].allows(Capability.VIEW_USAGE) else None
         for i in ids

@@ -32,6 +32,15 @@ async def load_by_int_ids(loader: Any, node_ids: Iterable[str]) -> list[Any]:
     return [by_id.get(i) if i is not None else None for i in ids]
 
 
+def typed_db_id(raw: str, type_name: str) -> int | None:
+    """The database id in a global id of `type_name`; any other text finds nothing."""
+    try:
+        gid = GlobalID.from_id(str(raw))
+    except Exception:
+        return None
+    return db_id(gid.node_id) if gid.type_name == type_name else None
+
+
 def _decode(raw: str, field: list[str]) -> GlobalID:
     try:
         return GlobalID.from_id(raw)

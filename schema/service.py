@@ -16,7 +16,6 @@ from models import ChargePeriod, ServiceKind
 from resolvers import service as service_resolvers
 from resolvers.context import Context
 from resolvers.filters import price_bound
-from resolvers.ids import db_id
 from resolvers.pagination import PageArgs
 from resolvers.service import ServiceFilter as ServiceQuery
 from resolvers.service import compatible_ids, resolve_service_catalog
@@ -24,7 +23,7 @@ from schema.access.permissions import line_mutation
 from schema.access.types import LineRef
 from schema.fields import computed
 from schema.mutation import line_and_request, run_payload
-from schema.node import load_by_int_ids
+from schema.node import load_by_int_ids, typed_db_id
 from schema.pagination import Connection
 from schema.request import LineRequest
 from schema.scalars import Decimal, Money, UserError
@@ -153,14 +152,6 @@ class DisconnectServicePayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-def service_db_id(raw: str) -> int | None:
-    try:
-        gid = relay.GlobalID.from_id(str(raw))
-    except Exception:
-        return None
-    return db_id(gid.node_id) if gid.type_name == "Service" else None
-
-
 @strawberry.type
 class ServiceMutations:
     @line_mutation(
@@ -171,7 +162,7 @@ class ServiceMutations:
         self, info: Info[Context, None], input: ServiceChangeInput
     ) -> ConnectServicePayload:
         work = service_resolvers.resolve_connect_service(
-            info, input.msisdn, service_db_id(input.service_id)
+            info, input.msisdn, typed_db_id(input.service_id, "Service")
         )
         return await run_payload(info, ConnectServicePayload, work, line_and_request)
 
@@ -180,6 +171,6 @@ class ServiceMutations:
         self, info: Info[Context, None], input: ServiceChangeInput
     ) -> DisconnectServicePayload:
         work = service_resolvers.resolve_disconnect_service(
-            info, input.msisdn, service_db_id(input.service_id)
+            info, input.msisdn, typed_db_id(input.service_id, "Service")
         )
         return await run_payload(info, DisconnectServicePayload, work, line_and_request)

@@ -5,18 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from strawberry.relay import GlobalID
 from strawberry.types import Info
 
 from i18n import translate
 from models.tariff_change import Package, Quote
 from resolvers import tariff_change as tariff_change_resolvers
 from resolvers.context import Context
-from resolvers.ids import db_id
 from schema.access.permissions import line_mutation
 from schema.access.types import LineRef
 from schema.allowance import AllowanceKind
 from schema.mutation import line_and_request, run_payload
+from schema.node import typed_db_id
 from schema.request import LineRequest
 from schema.scalars import Money, UserError
 from schema.tariff import Tariff
@@ -100,11 +99,7 @@ class ChangeTariffPayload:
 
 
 def tariff_db_id(raw: str) -> int | None:
-    try:
-        gid = GlobalID.from_id(str(raw))
-    except Exception:
-        return None
-    return db_id(gid.node_id) if gid.type_name == "Tariff" else None
+    return typed_db_id(raw, "Tariff")
 
 
 @strawberry.type

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from strawberry.relay import GlobalID, to_base64
+from strawberry.relay import to_base64
 from strawberry.types import Info
 
 import models
@@ -17,8 +17,8 @@ from resolvers.access.audit import resolve_audit_details
 from resolvers.access.grants import resolve_granted_by, resolve_grantee
 from resolvers.access.requests import request_msisdn_for_viewer
 from resolvers.context import Context
-from resolvers.ids import db_id
 from schema.identity.types import AccessLevel
+from schema.node import typed_db_id
 
 if TYPE_CHECKING:
     from schema.line import Line
@@ -135,16 +135,8 @@ class AuditEntry:
 
 
 def grant_id(raw: str) -> int | None:
-    return _decode(raw, "LineGrant")
+    return typed_db_id(raw, "LineGrant")
 
 
 def request_id(raw: str) -> int | None:
-    return _decode(raw, "AccessRequest")
-
-
-def _decode(raw: str, type_name: str) -> int | None:
-    try:
-        gid = GlobalID.from_id(str(raw))
-    except Exception:
-        return None
-    return db_id(gid.node_id) if gid.type_name == type_name else None
+    return typed_db_id(raw, "AccessRequest")
