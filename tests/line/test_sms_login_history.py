@@ -133,3 +133,21 @@ async def test_the_request_history_is_newest_first_with_who_what_and_price(gql: 
     limited = await gql(HISTORY, masha_line, token=galina)
     assert limited["data"]["viewer"]["line"]["requests"] is None
     assert limited["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_request_by_its_global_id_only_for_viewers_of_the_lines_usage(
+    gql: GQL, demo
+) -> None:
+    import base64
+
+    masha = await Line.get(msisdn=MASHA)
+    row = (await LineRequest.filter(line_id=masha.id).order_by("id").limit(1))[0]
+    node_id = base64.b64encode(f"LineRequest:{row.id}".encode()).decode()
+    query = "query($id: ID!) { node(id: $id) { ... on LineRequest { kind } } }"
+    anna = await token_for(gql, ANNA)
+    assert (await gql(query, {"id": node_id}, token=anna))["data"]["node"] == {"kind": row.kind}
+    # Galina sees Masha's line LIMITED (no VIEW_USAGE); Boris does not see it at all
+    for who in ("9162223344", "9161112233"):
+        token = await token_for(gql, who)
+        assert (await gql(query, {"id": node_id}, token=token))["data"]["node"] is None
+    assert (await gql(query, {"id": node_id}))["data"]["node"] is None
