@@ -26,6 +26,7 @@ from web.graphql import GraphQLView
 from web.logs import configure_logging
 from web.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from web.network import ussd_endpoint
+from web.payments import webhook_endpoint
 from web.social import social_callback
 
 log = logging.getLogger("linehub")
@@ -67,6 +68,12 @@ def create_app(
             settings.public_url,
             DEV_MOUNT,
         )
+    if settings.payments.backend == "dev" and settings.payments.api_url is None:
+        # development only, as above: the loopback acquirer, mounted
+        from devacquirer.hub import mount_dev_acquirer
+
+        settings, acquirer_routes = mount_dev_acquirer(settings)
+        dev_routes += acquirer_routes
     services = Services.from_settings(settings)
 
     @contextlib.asynccontextmanager
@@ -111,6 +118,7 @@ def create_app(
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/network/ussd", ussd_endpoint(services), methods=["POST"]),
+        Route("/payments/webhook", webhook_endpoint(services), methods=["POST"]),
         Route("/confirm-email", email_link, methods=["GET", "POST"]),
         Route(
             "/exports/{token}",

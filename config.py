@@ -84,6 +84,23 @@ class JobSettings:
     files_dir: str = "var/files"
 
 
+PAYMENT_BACKENDS = ("dev", "yookassa")
+YOOKASSA_API_URL = "https://api.yookassa.ru/v3"
+
+
+@dataclass(frozen=True)
+class PaymentSettings:
+    """The card acquirer: YooKassa's API v3, or the loopback one that speaks it (`dev`)."""
+
+    backend: str = "dev"
+    shop_id: str | None = None
+    secret_key: str | None = None
+    # None with `dev`: the loopback acquirer mounted at /dev-acquirer of PUBLIC_URL
+    api_url: str | None = None
+    # where the acquirer may send a payer's browser back to, matched exactly
+    return_uris: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class SocialProviderConfig:
     """One OAuth 2.0 / OpenID Connect provider from `SOCIAL_<ID>_*` variables."""
@@ -130,6 +147,7 @@ class Settings:
     limits: QueryLimits = field(default_factory=QueryLimits)
     argon2: Argon2Params = field(default_factory=Argon2Params)
     jobs: JobSettings = field(default_factory=JobSettings)
+    payments: PaymentSettings = field(default_factory=PaymentSettings)
     social_providers: tuple[SocialProviderConfig, ...] = ()
     social_redirect_uris: tuple[str, ...] = ()
     social_dev_provider: bool = False
@@ -185,6 +203,7 @@ class Settings:
             raise ConfigError(
                 "SOCIAL_DEV_PROVIDER logs anyone in without a password: never in production"
             )
+        self._check_payments()
         if self.sms_backend not in {"console", "file", "http"}:
             raise ConfigError("SMS_BACKEND must be console, file or http")
         if self.sms_backend == "http" and not self.sms_http_url:
@@ -193,6 +212,22 @@ class Settings:
             raise ConfigError("EMAIL_BACKEND must be console, file or smtp")
         if self.email_backend == "smtp" and not self.smtp_url:
             raise ConfigError("EMAIL_BACKEND=smtp needs SMTP_URL")
+
+    def _check_payments(self) -> None:
+        payments = self.payments
+        if payments.backend not in PAYMENT_BACKENDS:
+            raise ConfigError(f"PAYMENTS_BACKEND must be one of {', '.join(PAYMENT_BACKENDS)}")
+        if self.production and payments.backend == "dev":
+            raise ConfigError("PAYMENTS_BACKEND=dev takes any card number: never in production")
+        if payments.backend == "yookassa" and not (payments.shop_id and payments.secret_key):
+            raise ConfigError(
+                "PAYMENTS_BACKEND=yookassa needs PAYMENTS_SHOP_ID and PAYMENTS_SECRET_KEY"
+            )
+        for uri in payments.return_uris:
+            if not re.fullmatch(r"https?://[^\s#]+", uri) or (
+                self.production and not uri.startswith("https://")
+            ):
+                raise ConfigError(f"PAYMENT_RETURN_URIS takes absolute http(s) URLs, not {uri!r}")
 
     @classmethod
     def from_env(
@@ -266,6 +301,13 @@ class Settings:
                     poll_seconds=config("JOB_POLL_SECONDS", cast=float, default=5.0),
                     modules=_csv(config("JOB_MODULES", default="")),
                     files_dir=config("JOB_FILES_DIR", default="var/files"),
+                ),
+                payments=PaymentSettings(
+                    backend=config("PAYMENTS_BACKEND", default="yookassa" if production else "dev"),
+                    shop_id=config("PAYMENTS_SHOP_ID", default=None) or None,
+                    secret_key=config("PAYMENTS_SECRET_KEY", default=None) or None,
+                    api_url=(config("PAYMENTS_API_URL", default=None) or None),
+                    return_uris=_csv(config("PAYMENT_RETURN_URIS", default="")),
                 ),
                 # the environment wins over .env, as for every other setting
                 social_providers=_social_providers({**config.file_values, **environ}),

@@ -23,6 +23,7 @@ from auth.social import SocialLogin
 from auth.throttle import Throttle, throttle_for
 from auth.tokens import AccessTokens
 from config import Settings
+from gateways.acquirer import YooKassa, acquirer_for
 from gateways.deferred import Deferred
 from gateways.email import EmailGateway, email_gateway
 from gateways.sms import SmsGateway, sms_gateway
@@ -46,6 +47,8 @@ class Services:
     links: DownloadLinks
     # signed price quotes (a tariff change's preview token)
     quotes: QuoteTokens
+    # the card acquirer (YooKassa API v3, or the loopback one speaking it)
+    acquirer: YooKassa
     # work a request started and did not wait for (an SMS being issued); close() waits
     deferred: Deferred = field(default_factory=Deferred)
 
@@ -70,6 +73,7 @@ class Services:
             jobs=JobQueue(settings),
             links=DownloadLinks(settings.secret_key),
             quotes=QuoteTokens(settings.secret_key),
+            acquirer=acquirer_for(settings),
         )
 
     async def close(self) -> None:
@@ -77,7 +81,7 @@ class Services:
         release connections."""
         await self.deferred.settle()
         # only the backends that hold a connection (HTTP SMS, Redis) have a close()
-        for part in (self.sms, self.throttle, self.email):
+        for part in (self.sms, self.throttle, self.email, self.acquirer):
             close = getattr(part, "close", None)
             if close is not None:
                 await close()

@@ -110,6 +110,8 @@ class AccountData(StrEnum):
     INVITATIONS = "INVITATIONS"
     # the person's jobs and their files (exports of usage and payments)
     JOBS = "JOBS"
+    # bound bank cards: seeing them, binding, unbinding, and paying with one
+    CARDS = "CARDS"
 
 
 # The session cap decides alone: a LIMITED session may read a line the way its cap

@@ -24,7 +24,8 @@ async def verify_command(settings: Settings) -> int:
         where = f", first wrong entry {drift.broken_entry}" if drift.broken_entry else ""
         print(
             f"drift: line {drift.msisdn}: balance {_money(drift.balance)}, "
-            f"ledger {_money(drift.ledger)}{where}"
+            f"ledger {_money(drift.ledger)}; bonuses {_money(drift.bonus_balance)}, "
+            f"bonus ledger {_money(drift.bonus_ledger)}{where}"
         )
     if drifts:
         print(f"linehub ledger: {len(drifts)} line(s) drift from their ledger")

@@ -74,6 +74,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This operation key was already used for a different payment.",
         "ru": "Этот ключ операции уже использован для другого платежа.",
     },
+    "top_up_out_of_range": {
+        "en": "A top-up is from {min} to {max} roubles.",
+        "ru": "Сумма пополнения: от {min} до {max} ₽.",
+    },
+    "invalid_idempotency_key": {
+        "en": "The operation key is 1 to 64 Latin letters, digits, dots, dashes or underscores.",
+        "ru": "Ключ операции: от 1 до 64 латинских букв, цифр, точек, дефисов или подчёркиваний.",
+    },
+    "card_not_found": {
+        "en": "There is no such card among yours.",
+        "ru": "Среди ваших карт такой нет.",
+    },
+    "return_url_not_allowed": {
+        "en": "This return address is not allowed for payments.",
+        "ru": "Этот адрес возврата не разрешён для платежей.",
+    },
+    "payment_declined": {
+        "en": "The payment was declined ({reason}). Nothing was charged.",
+        "ru": "Платёж отклонён ({reason}). Деньги не списаны.",
+    },
+    "payments_unavailable": {
+        "en": "The bank is not answering just now. The payment is kept: repeat the request "
+        "with the same key, or check its status later.",
+        "ru": "Банк сейчас не отвечает. Платёж сохранён: повторите запрос с тем же ключом "
+        "или проверьте его статус позже.",
+    },
     "email_not_sent": {
         "en": "We could not send the confirmation e-mail just now; nothing was changed. "
         "Please try again later.",
@@ -313,6 +339,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "LINE_BLOCKED": {"en": "The number is blocked.", "ru": "Номер заблокирован."},
     "QUOTA_EXCEEDED": {"en": "The limit is reached.", "ru": "Лимит исчерпан."},
+    "NOT_ELIGIBLE": {
+        "en": "This is not available for the number now.",
+        "ru": "Сейчас это недоступно для номера.",
+    },
+    "PAYMENT_DECLINED": {
+        "en": "The bank declined the payment. Nothing was charged.",
+        "ru": "Банк отклонил платёж. Деньги не списаны.",
+    },
+    "IDEMPOTENCY_KEY_REUSED": {
+        "en": "This operation key was already used for a different request.",
+        "ru": "Этот ключ операции уже использован для другого запроса.",
+    },
+    "LIMIT_REACHED": {
+        "en": "A limit set for this number is reached.",
+        "ru": "Достигнут лимит, установленный для номера.",
+    },
     "LOGIN_DISABLED": {
         "en": "The contract holder has switched this login off.",
         "ru": "Владелец договора отключил этот вход.",
@@ -454,6 +496,75 @@ MESSAGES: dict[str, dict[str, str]] = {
     "entry_charge": {"en": "Charge", "ru": "Списание"},
     "entry_refund": {"en": "Refund", "ru": "Возврат"},
     "entry_adjustment": {"en": "Adjustment", "ru": "Корректировка"},
+    "ledger_trust_credit": {"en": "Trust payment", "ru": "Доверительный платёж"},
+    "ledger_trust_fee": {
+        "en": "Trust payment fee",
+        "ru": "Комиссия за доверительный платёж",
+    },
+    "ledger_trust_repay": {
+        "en": "Trust payment paid back",
+        "ru": "Погашение доверительного платежа",
+    },
+    "ledger_bonus_top_up": {
+        "en": "Bonuses: {percent}% of the top-up",
+        "ru": "Бонусы: {percent}% от пополнения",
+    },
+    "trust_not_eligible": {
+        "en": "A trust payment is not available for this number now.",
+        "ru": "Доверительный платёж для этого номера сейчас недоступен.",
+    },
+    "trust_already_taken": {
+        "en": "A trust payment is already taken and not yet repaid.",
+        "ru": "Доверительный платёж уже взят и ещё не погашен.",
+    },
+    "trust_line_closed": {
+        "en": "The number is not active.",
+        "ru": "Номер не активен.",
+    },
+    "trust_line_blocked": {
+        "en": "The number is blocked.",
+        "ru": "Номер заблокирован.",
+    },
+    "trust_too_new": {
+        "en": "The number must be with us for at least 60 days.",
+        "ru": "Номер должен обслуживаться у нас не меньше 60 дней.",
+    },
+    "trust_few_top_ups": {
+        "en": "The number needs top-ups of at least 300 roubles in the last 90 days.",
+        "ru": "Нужны пополнения номера не меньше чем на 300 ₽ за последние 90 дней.",
+    },
+    "autopay_threshold": {
+        "en": "The threshold is from 0 to 15000 roubles.",
+        "ru": "Порог: от 0 до 15000 ₽.",
+    },
+    "autopay_day": {
+        "en": "The day of the month is from 1 to 28.",
+        "ru": "День месяца: от 1 до 28.",
+    },
+    "autopay_limit": {
+        "en": "The monthly cap cannot be below one payment.",
+        "ru": "Месячный лимит не может быть меньше одного платежа.",
+    },
+    "autopay_not_found": {
+        "en": "There is no such autopay.",
+        "ru": "Такого автоплатежа нет.",
+    },
+    "autopay_failed_sms": {
+        "en": "Autopay for {msisdn} stopped: the bank declined it {attempts} times. "
+        "Set it up again in the app.",
+        "ru": "Автоплатёж для номера {msisdn} остановлен: банк отклонил его {attempts} раза. "
+        "Настройте его заново в приложении.",
+    },
+    "payment_landing_title": {"en": "Payment", "ru": "Оплата"},
+    "payment_landing_body": {
+        "en": "You are back from the bank's page. The app shows the payment's status.",
+        "ru": "Вы вернулись со страницы банка. Статус платежа показан в приложении.",
+    },
+    "payment_top_up": {"en": "Top-up of {msisdn}", "ru": "Пополнение номера {msisdn}"},
+    "payment_binding": {
+        "en": "Card binding check, returned at once",
+        "ru": "Проверка карты при привязке, сумма вернётся",
+    },
     # texts sent out: SMS, USSD answers, e-mail (language: see OPERATOR_LANGUAGE in i18n)
     "login_locked_sms": {
         "en": "Someone asked for a temporary password, but login is locked after wrong "

@@ -17,8 +17,13 @@ from typing import Any, Protocol
 import procrastinate
 
 from config import Settings
+from gateways.acquirer import YooKassa
 from gateways.email import EmailGateway
 from gateways.sms import SmsGateway
+
+
+class Deferrer(Protocol):
+    async def defer(self, name: str, **arguments: Any) -> int: ...
 
 
 class JobServices(Protocol):
@@ -30,6 +35,10 @@ class JobServices(Protocol):
     def sms(self) -> SmsGateway: ...
     @property
     def email(self) -> EmailGateway: ...
+    @property
+    def acquirer(self) -> YooKassa: ...
+    @property
+    def jobs(self) -> Deferrer: ...
 
 
 @dataclass(frozen=True)

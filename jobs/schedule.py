@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # the modules declaring the jobs named here (importing them registers the jobs)
-from jobs import housekeeping, lines  # noqa: F401
+from jobs import housekeeping, lines, payments  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,21 @@ SCHEDULE: tuple[Scheduled, ...] = (
         "billing.close_periods",
         "*/10 * * * *",
         "the billing day: monthly fees and subscriptions charged, packages renewed",
+    ),
+    Scheduled(
+        "payments.reconcile",
+        "* * * * *",
+        "payments open for over a minute: sent again under their key, or read back",
+    ),
+    Scheduled(
+        "payments.autopay",
+        "* * * * *",
+        "autopays due: below their threshold, or their day of the month",
+    ),
+    Scheduled(
+        "payments.trust_due",
+        "*/5 * * * *",
+        "trust payments past their date and unpaid: overdue, the line suspended",
     ),
     Scheduled(
         "lines.settle_blocks",

@@ -20,7 +20,9 @@ from models.access import (
     RequestStatus,
 )
 from models.allowance import Allowance, AllowanceKind
+from models.autopay import Autopay, AutopayMode
 from models.block import BlockReason, LineBlock
+from models.card import Card
 from models.contract import Contract, ContractKind
 from models.identity import (
     AuthMethod,
@@ -35,11 +37,13 @@ from models.identity import (
 from models.job import Job, JobFailure, JobStatus
 from models.ledger import EntryKind, LedgerEntry, post_entry
 from models.line import DeviceKind, Line, LineStatus
+from models.payment import Payment, PaymentPurpose, PaymentStatus
 from models.person import User
 from models.request import LineRequest, LineRequestKind, LineRequestStatus
 from models.service import ChargePeriod, LineService, Service, ServiceKind
 from models.social import SocialAttempt, SocialIdentity, SocialLoginCode, SocialPurpose
 from models.tariff import Tariff, TariffKind
+from models.trust import TrustPayment, TrustStatus
 
 APP_LABEL = "linehub"
 
@@ -52,7 +56,10 @@ __all__ = [
     "AuditAction",
     "AuditEntry",
     "AuthMethod",
+    "Autopay",
+    "AutopayMode",
     "BlockReason",
+    "Card",
     "ChargePeriod",
     "Contract",
     "ContractKind",
@@ -75,6 +82,9 @@ __all__ = [
     "LineStatus",
     "LoginLock",
     "MobileNetworkAccess",
+    "Payment",
+    "PaymentPurpose",
+    "PaymentStatus",
     "PrimaryLine",
     "RefreshToken",
     "Relation",
@@ -90,6 +100,8 @@ __all__ = [
     "TariffKind",
     "TemporaryPassword",
     "ThrottleLog",
+    "TrustPayment",
+    "TrustStatus",
     "User",
     "post_entry",
 ]

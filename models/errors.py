@@ -35,6 +35,10 @@ class ErrorCode(StrEnum):
     LINE_BLOCKED = "LINE_BLOCKED"
     QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
     LOGIN_DISABLED = "LOGIN_DISABLED"
+    NOT_ELIGIBLE = "NOT_ELIGIBLE"
+    PAYMENT_DECLINED = "PAYMENT_DECLINED"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    LIMIT_REACHED = "LIMIT_REACHED"
     # the HTTP edge's own codes (web/): a request refused before GraphQL runs, or a
     # document that does not parse or fit; listed so a client can switch over all codes
     BAD_REQUEST = "BAD_REQUEST"

@@ -68,6 +68,8 @@ class Line(Model):
     )
     tariff_id: int | None
     balance = fields.BigIntField(default=0, description="kopecks, changed only with a ledger row")
+    # bonuses the tariff gives on top-ups, spent before money on charges (models.ledger)
+    bonus_balance = fields.BigIntField(default=0, db_default=0, description="kopecks")
     mobile_network_access = fields.CharEnumField(
         MobileNetworkAccess, max_length=8, default=MobileNetworkAccess.LIMITED
     )

@@ -35,6 +35,8 @@ class Tariff(Searchable, Model):
     speed_mbps = fields.IntField(null=True)
     tv_channels = fields.IntField(null=True)
     archived = fields.BooleanField(default=False)
+    # bonuses given on every top-up, in percent of it; null: the tariff gives none
+    bonus_percent = fields.IntField(null=True)
 
     class Meta:
         table = "tariff"

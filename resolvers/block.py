@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from auth.policy import Capability, LineAccess
+from auth.policy import Capability
 from models import DeviceKind, Line
 from models.block import BlockReason, LineBlock, block, free_days_left, unblock
 from models.request import LineRequest
 from resolvers.access import requires
 from resolvers.access.grants import actor_of
-from resolvers.access.lines import LineView, line_for_mutation
+from resolvers.access.lines import LineView, line_for_mutation, reloaded
 
 if TYPE_CHECKING:
     from strawberry.types import Info
@@ -52,7 +52,7 @@ async def resolve_block_line(
 ) -> tuple[LineView, LineRequest | None]:
     line, access, session = await line_for_mutation(info, msisdn, need)
     _, request = await block(line.id, reason, until, actor_of(session))
-    return await _reloaded(info, line, access), request
+    return await reloaded(info, line, access), request
 
 
 @requires(Capability.BLOCK)
@@ -61,12 +61,4 @@ async def resolve_unblock_line(
 ) -> tuple[LineView, LineRequest | None]:
     line, access, session = await line_for_mutation(info, msisdn, need)
     request = await unblock(line.id, actor_of(session))
-    return await _reloaded(info, line, access), request
-
-
-async def _reloaded(info: Info[Context, None], line: Line, access: LineAccess) -> LineView:
-    """The line as the change left it (status, block), for the payload."""
-    fresh = await Line.get(id=line.id)
-    fresh.contract = line.contract
-    info.context.loaders.blocks_by_line_id.clear(line.id)
-    return LineView(fresh, access, info.context.loaders)
+    return await reloaded(info, line, access), request

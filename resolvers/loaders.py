@@ -33,6 +33,7 @@ from models import (
 from models.access import AccessLevel
 from models.access.facts import LINES_BY_ID, facts_for_lines
 from models.block import year_start
+from models.card import Card
 from models.compiled import Compiled
 from resolvers.pagination import Keyset, Page
 
@@ -50,6 +51,7 @@ TARIFFS = Compiled(Tariff, lambda ids: Tariff.filter(id__in=ids), list)
 SERVICES = Compiled(Service, lambda ids: Service.filter(id__in=ids), list)
 USERS = Compiled(User, lambda ids: User.filter(id__in=ids), list)
 CONTRACTS = Compiled(Contract, lambda ids: Contract.filter(id__in=ids), list)
+CARDS = Compiled(Card, lambda ids: Card.filter(id__in=ids), list)
 ALLOWANCES = Compiled(
     Allowance, lambda ids: Allowance.filter(line_id__in=ids).order_by("kind"), list
 )
@@ -116,6 +118,11 @@ class ServiceByIdLoader(Loader[int, Service | None]):
 class UserByIdLoader(Loader[int, User | None]):
     async def batch_load_fn(self, keys: list[int]) -> list[User | None]:
         return _in_key_order(keys, await USERS.run(keys))
+
+
+class CardByIdLoader(Loader[int, Card | None]):
+    async def batch_load_fn(self, keys: list[int]) -> list[Card | None]:
+        return _in_key_order(keys, await CARDS.run(keys))
 
 
 class ContractByIdLoader(Loader[int, Contract | None]):
@@ -266,6 +273,7 @@ class Loaders:
         self.service_by_id = ServiceByIdLoader()
         self.contract_by_id = ContractByIdLoader()
         self.user_by_id = UserByIdLoader()
+        self.card_by_id = CardByIdLoader()
         self.allowances_by_line_id = AllowancesByLineIdLoader()
         self.line_services_by_line_id = LineServicesByLineIdLoader()
         self.line_by_id = LineByIdLoader()

@@ -14,7 +14,9 @@ from strawberry.types import ExecutionContext
 
 from config import Settings
 from schema.access.mutations import AccessMutations
+from schema.autopay import AutopayMutations
 from schema.block import BlockMutations
+from schema.card import CardMutations
 from schema.documents import DocumentCache, Documents
 from schema.errors import ErrorPresenter
 from schema.execution import Execution
@@ -24,6 +26,7 @@ from schema.job import JobMutations
 from schema.limits import NoNulInStrings, OnePasswordCheck, QueryLimitsExtension
 from schema.line import LineMutations
 from schema.node import NodeQueries
+from schema.payment import PaymentMutations
 from schema.person.mutations import PersonMutations
 from schema.person.viewer import ViewerQueries
 from schema.scalars import SCALAR_MAP
@@ -31,6 +34,7 @@ from schema.service import ServiceMutations, ServiceQueries
 from schema.sms import SmsMutations
 from schema.tariff import TariffQueries
 from schema.tariff_change import TariffChangeMutations
+from schema.trust import TrustMutations
 
 Query = merge_types(
     "Query", (ViewerQueries, NodeQueries, TariffQueries, ServiceQueries, SocialQueries)
@@ -48,6 +52,10 @@ Mutation = merge_types(
         BlockMutations,
         SmsMutations,
         JobMutations,
+        PaymentMutations,
+        CardMutations,
+        AutopayMutations,
+        TrustMutations,
     ),
 )
 

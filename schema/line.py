@@ -16,15 +16,19 @@ from models.money import to_kopecks
 from resolvers import line as line_resolvers
 from resolvers.access.lines import LineView, lines_by_ids
 from resolvers.access.viewer import resolve_set_primary_line
+from resolvers.autopay import resolve_autopays
 from resolvers.block import resolve_block
 from resolvers.context import Context
 from resolvers.ids import db_id
 from resolvers.pagination import PageArgs
+from resolvers.payment import resolve_payments
 from resolvers.request import resolve_requests
 from resolvers.tariff_change import resolve_preview
+from resolvers.trust import resolve_offer
 from schema.access.permissions import line_field, line_field_with_args, line_mutation
 from schema.access.types import AuditEntry, LineGrant, LineRelation
 from schema.allowance import Allowance
+from schema.autopay import Autopay
 from schema.block import LineBlock
 from schema.contract import Contract
 from schema.identity.mutations import MobileNetworkAccess
@@ -32,11 +36,13 @@ from schema.identity.types import AccessLevel
 from schema.ledger import LedgerEntry
 from schema.mutation import run_payload
 from schema.pagination import Connection
+from schema.payment import Payment, PaymentFilter
 from schema.request import LineRequest, LineRequestFilter
 from schema.scalars import Decimal, Money, UserError
 from schema.service import LineService
 from schema.tariff import Tariff
 from schema.tariff_change import TariffChangePreview, tariff_db_id
+from schema.trust import TrustPaymentOffer
 
 # registered in place (strawberry.enum returns the same class): fields use the domain enum
 strawberry.enum(DeviceKind, description="What the SIM is in.")
@@ -95,6 +101,11 @@ class Line(relay.Node):
         "The balance.",
         read=lambda line: Money.from_kopecks(line.row.balance),
     )
+    bonus_balance: Money | None = line_field(
+        Capability.VIEW_SUMMARY,
+        "Bonuses the tariff gave on top-ups; spent before money on charges.",
+        read=lambda line: Money.from_kopecks(line.row.bonus_balance),
+    )
     tariff: Tariff | None = line_field(
         Capability.VIEW_SUMMARY, "The tariff.", related=line_resolvers.TARIFF
     )
@@ -121,6 +132,30 @@ class Line(relay.Node):
         args = PageArgs(first=HISTORY_PAGE if first is None else first, after=after)
         page = await line_resolvers.resolve_transactions(info, root, args)
         return Connection.from_page(page)
+
+    @line_field_with_args(Capability.VIEW_USAGE, "Top-ups by card, newest first.")
+    async def payments(
+        self,
+        root: strawberry.Parent[LineView],
+        filter: PaymentFilter | None = None,
+        first: int | None = HISTORY_PAGE,
+        after: str | None = None,
+    ) -> Connection[Payment] | None:
+        args = PageArgs(first=HISTORY_PAGE if first is None else first, after=after)
+        query = (filter or PaymentFilter()).to_query()
+        return Connection.from_page(await resolve_payments(root, query, args))
+
+    @line_field_with_args(
+        Capability.TRUST_PAYMENT, "Whether a trust payment can be taken, and the one taken."
+    )
+    async def trust_payment(self, root: strawberry.Parent[LineView]) -> TrustPaymentOffer | None:
+        found = await resolve_offer(root)
+        return found  # type: ignore[return-value]  # the offer type reads the domain's
+
+    @line_field_with_args(Capability.MANAGE_LINE, "Autopays of this number, whoever pays.")
+    async def autopays(self, root: strawberry.Parent[LineView]) -> list[Autopay] | None:
+        found = await resolve_autopays(root)
+        return found  # type: ignore[return-value]  # rows, read by the Autopay type
 
     @line_field_with_args(Capability.VIEW_USAGE, "What was asked of it, newest first.")
     async def requests(

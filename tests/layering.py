@@ -20,7 +20,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"app"}),
     # development parts sit above the production path: only app.py (behind its flag)
     # and the CLI import them
-    frozenset({"devprovider"}),
+    frozenset({"devprovider", "devacquirer"}),
     frozenset({"web"}),
     frozenset({"schema"}),
     frozenset({"resolvers"}),
@@ -67,11 +67,15 @@ def upward_imports(files: list[Path]) -> list[str]:
     return found
 
 
+DEV_PARTS = ("devprovider", "devacquirer")
+
+
 def dev_imports(files: list[Path]) -> list[str]:
     return [
-        f"{path.relative_to(ROOT)} imports devprovider"
+        f"{path.relative_to(ROOT)} imports {part}"
         for path in files
-        if top_level(path) in PRODUCTION and "devprovider" in imported(path)
+        for part in DEV_PARTS
+        if top_level(path) in PRODUCTION and part in imported(path)
     ]
 
 

@@ -120,3 +120,11 @@ async def line_for_mutation(
     if not access.allows(capability):
         raise DomainError(ErrorCode.FORBIDDEN, field=[field])
     return line, access, session
+
+
+async def reloaded(info: Info[Context, None], line: Line, access: LineAccess) -> LineView:
+    """The line as a change left it (balance, status, block), for a mutation's payload."""
+    fresh = await Line.get(id=line.id)
+    fresh.contract = line.contract
+    info.context.loaders.blocks_by_line_id.clear(line.id)
+    return LineView(fresh, access, info.context.loaders)

@@ -65,6 +65,10 @@ NOT_NUMBER_SCOPED = frozenset(
         "startSocialBinding",
         "completeSocialLogin",
         "unbindSocialIdentity",
+        # a person's own cards: account data, not a number's
+        "bindCard",
+        "unbindCard",
+        "setDefaultCard",
     }
 )
 

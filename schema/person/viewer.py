@@ -10,6 +10,7 @@ from resolvers.access import viewer as access_viewer
 from resolvers.access.lines import LineFilter as LineQuery
 from resolvers.access.lines import LineView, line_by_number, visible_lines
 from resolvers.access.requests import pending_requests_for_owner
+from resolvers.card import resolve_cards
 from resolvers.context import Context
 from resolvers.identity.sessions import resolve_sessions
 from resolvers.job import resolve_jobs
@@ -17,6 +18,7 @@ from resolvers.pagination import PageArgs
 from resolvers.person import ViewerData, resolve_viewer
 from schema.access.permissions import prefetch
 from schema.access.types import AccessRequest, LineGrant
+from schema.card import Card
 from schema.contract import Contract
 from schema.identity.types import Session
 from schema.job import Job
@@ -76,6 +78,12 @@ class Viewer:
     @strawberry.field(description="Access others gave you.", graphql_type=list[LineGrant])
     async def grants_received(self, info: Info[Context, None]) -> list[models.Grant]:
         return await access_viewer.resolve_grants_received(info)
+
+    @strawberry.field(
+        description="Your bound cards; empty in a LIMITED session.", graphql_type=list[Card]
+    )
+    async def cards(self, info: Info[Context, None]) -> list[models.Card]:
+        return await resolve_cards(info)
 
     @strawberry.field(description="Jobs you asked for (exports), newest first.")
     async def jobs(

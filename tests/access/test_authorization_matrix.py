@@ -15,8 +15,19 @@ from graphql import get_named_type, is_composite_type
 from strawberry.types.base import StrawberryObjectDefinition
 
 from config import Settings
-from models import AccessLevel, AccessRequest, Grant, Line, Service, User
+from models import (
+    AccessLevel,
+    AccessRequest,
+    Autopay,
+    AutopayMode,
+    Card,
+    Grant,
+    Line,
+    Service,
+    User,
+)
 from models.access.requests import ask
+from models.autopay import set_autopay
 from schema import build_schema
 from schema.access.permissions import NOT_NUMBER_SCOPED, UNSCOPED_FIELDS, required_capability
 from tests.helpers import accepted_grant, login
@@ -106,6 +117,11 @@ LINE_FIELD_SPEC: dict[str, str | None] = {
     "mobileNetworkAccess": "MANAGE_ACCESS",
     "grants": "MANAGE_ACCESS",
     "auditLog": "MANAGE_ACCESS",
+    # money (API.md section 10)
+    "bonusBalance": "VIEW_SUMMARY",
+    "payments": "VIEW_USAGE",
+    "trustPayment": "TRUST_PAYMENT",
+    "autopays": "MANAGE_LINE",
 }
 # the required arguments of fields that have some (a tariff of the demo catalogue)
 FIELD_ARGUMENTS = {"tariffChangePreview": '(tariffId: "VGFyaWZmOjE=")'}
@@ -125,6 +141,10 @@ MUTATION_SPEC: dict[str, str] = {
     "unblockLine": "BLOCK",
     "sendSms": "SEND_SMS",
     "setLineUserLogin": "MANAGE_ACCESS",
+    "topUp": "TOP_UP",
+    "setAutopay": "MANAGE_LINE",
+    "removeAutopay": "MANAGE_LINE",
+    "takeTrustPayment": "TRUST_PAYMENT",
 }
 
 
@@ -308,13 +328,35 @@ MUTATIONS: dict[str, Case] = {
         " { errors { code } } }",
         lambda m, fx: {"m": m},
     ),
+    # below the minimum: refused after the check, nothing is written
+    "topUp": Case(
+        'mutation($m: String!) { topUp(input: {msisdn: $m, amount: "1.00", idempotencyKey: "m",'
+        ' returnUrl: "https://app.example.test/paid"}) { errors { code } } }',
+        lambda m, fx: {"m": m},
+    ),
+    "setAutopay": Case(
+        "mutation($m: String!, $c: ID!) { setAutopay(input: {msisdn: $m, cardId: $c,"
+        ' mode: THRESHOLD, amount: "1.00", threshold: "100.00"}) { errors { code } } }',
+        lambda m, fx: {"m": m, "c": fx["card_id"]},
+    ),
+    # a third person's autopay on the line: whoever manages the line may stop it
+    "removeAutopay": Case(
+        "mutation($id: ID!) { removeAutopay(input: {autopayId: $id}) { errors { code } } }",
+        lambda m, fx: {"id": fx["autopay_ids"][m]},
+    ),
+    # a malformed key: refused after the check, nothing is lent
+    "takeTrustPayment": Case(
+        'mutation($m: String!) { takeTrustPayment(input: {msisdn: $m, idempotencyKey: "a b"})'
+        " { errors { code } } }",
+        lambda m, fx: {"m": m},
+    ),
 }
 
 
 # These name a grant or a request by id. Their very existence is MANAGE_ACCESS data
 # (Line.grants, viewer.accessRequests), so without it they are not found rather than
 # forbidden: a guessed id must not tell a LIMITED delegate who else holds or asks.
-BY_HIDDEN_ID = {"revokeLineAccess", "respondToAccessRequest"}
+BY_HIDDEN_ID = {"revokeLineAccess", "respondToAccessRequest", "removeAutopay"}
 
 
 def _gid(type_name: str, pk: int) -> str:
@@ -326,7 +368,12 @@ def _gid(type_name: str, pk: int) -> str:
 async def _fixtures() -> dict[str, Any]:
     """A third person's grant and pending request on every line, for revoke and respond."""
     zoe = await User.get_or_none(name="Zoe") or await User.create(name="Zoe")
-    grant_ids, request_ids, user_levels = {}, {}, {}
+    grant_ids, request_ids, user_levels, autopay_ids = {}, {}, {}, {}
+    card, _ = await Card.get_or_create(
+        owner_id=zoe.id,
+        method_id="zoe-card",
+        defaults={"mask": "5555 55** **** 4477", "brand": "MASTERCARD", "expires_on": "2099-12-31"},
+    )
     for msisdn in LINES:
         line = await Line.get(msisdn=msisdn).select_related("contract__holder")
         row = await Grant.get_or_none(line_id=line.id, grantee_id=zoe.id, revoked_at__isnull=True)
@@ -340,6 +387,12 @@ async def _fixtures() -> dict[str, Any]:
             pending = (await ask(zoe, line, AccessLevel.LIMITED)).request
         request_ids[msisdn] = _gid("AccessRequest", pending.id)
         user_levels[msisdn] = line.user_level
+        autopay = await Autopay.get_or_none(line_id=line.id, owner_id=zoe.id, active=True)
+        if autopay is None:
+            autopay = await set_autopay(
+                line.id, zoe.id, card, AutopayMode.THRESHOLD, 300_00, 100_00, None, None
+            )
+        autopay_ids[msisdn] = _gid("Autopay", autopay.id)
     # a service of the other kind of contract than each line's: INCOMPATIBLE, not connected
     mobile = _gid("Service", (await Service.get(code="static-ip")).id)
     home = _gid("Service", (await Service.get(code="antivirus")).id)
@@ -349,6 +402,9 @@ async def _fixtures() -> dict[str, Any]:
         "request_ids": request_ids,
         "user_levels": user_levels,
         "foreign_service_ids": foreign,
+        "autopay_ids": autopay_ids,
+        # someone else's card: the amount is refused before it is looked at
+        "card_id": _gid("Card", card.id),
     }
 
 

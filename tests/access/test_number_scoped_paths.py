@@ -34,6 +34,12 @@ SCOPED_TYPES = {
     "Job",
     "JobConnection",
     "JobEdge",
+    "Payment",
+    "PaymentConnection",
+    "PaymentEdge",
+    "Autopay",
+    "TrustPaymentOffer",
+    "TrustPayment",
 }
 GUARDED = {
     # visible lines only: resolvers/access/lines.py
@@ -84,6 +90,16 @@ GUARDED = {
     ("Viewer", "jobs"),
     ("JobConnection", "edges"),
     ("JobEdge", "node"),
+    # money: the payer's own payment, after the TOP_UP check; the autopay set or stopped
+    # after MANAGE_LINE; plumbing under the guarded Line.payments and trustPayment
+    ("TopUpPayload", "payment"),
+    ("SetAutopayPayload", "autopay"),
+    ("RemoveAutopayPayload", "autopay"),
+    ("TakeTrustPaymentPayload", "line"),
+    ("TakeTrustPaymentPayload", "request"),
+    ("PaymentConnection", "edges"),
+    ("PaymentEdge", "node"),
+    ("TrustPaymentOffer", "current"),
 }
 
 

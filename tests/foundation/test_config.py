@@ -11,6 +11,8 @@ PRODUCTION = {
     "SMS_HTTP_URL": "https://sms.example/send",
     "EMAIL_BACKEND": "smtp",
     "SMTP_URL": "smtp://mail.example:587",
+    "PAYMENTS_SHOP_ID": "123456",
+    "PAYMENTS_SECRET_KEY": "live_" + "k" * 40,
 }
 
 
@@ -108,3 +110,15 @@ def test_social_providers_are_read_from_dotenv_too(tmp_path) -> None:
     assert [(p.id, p.client_id) for p in settings.social_providers] == [("sso", "from-file")]
     overridden = Settings.from_env({"SOCIAL_SSO_CLIENT_ID": "from-env"}, env_file=env_file)
     assert overridden.social_providers[0].client_id == "from-env"
+
+
+def test_production_takes_payments_only_through_a_configured_acquirer() -> None:
+    settings = Settings.from_env(PRODUCTION, env_file=None)
+    assert settings.payments.backend == "yookassa"
+    unconfigured = {k: v for k, v in PRODUCTION.items() if not k.startswith("PAYMENTS_")}
+    with pytest.raises(ConfigError, match="PAYMENTS_SHOP_ID"):
+        Settings.from_env(unconfigured, env_file=None)
+    with pytest.raises(ConfigError, match="PAYMENTS_BACKEND=dev"):
+        Settings.from_env({**PRODUCTION, "PAYMENTS_BACKEND": "dev"}, env_file=None)
+    with pytest.raises(ConfigError, match="PAYMENT_RETURN_URIS"):
+        Settings.from_env({**PRODUCTION, "PAYMENT_RETURN_URIS": "http://app.example"}, None)

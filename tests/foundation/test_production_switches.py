@@ -4,6 +4,8 @@ import dataclasses
 
 import pytest
 
+from config import PaymentSettings
+
 INTROSPECTION = "{ __schema { queryType { name } } }"
 TYPO = "{ tarifs(first: 1) { totalCount } }"
 
@@ -20,6 +22,7 @@ def production(settings):
         sms_http_url="http://127.0.0.1:9/sms",
         email_backend="smtp",
         smtp_url="smtp://127.0.0.1:9",
+        payments=PaymentSettings(backend="yookassa", shop_id="1", secret_key="live_key"),
     )
 
 

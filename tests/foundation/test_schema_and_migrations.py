@@ -54,3 +54,44 @@ def test_model_comments_are_safe_for_the_sqlite_migration_runner() -> None:
         texts += [f.description or "" for f in model._meta.fields_map.values()]
         for text in texts:
             assert not set(text) & set(";\"'`"), (model.__name__, text)
+
+
+async def test_a_migrated_database_has_every_index_the_models_declare() -> None:
+    """SQLite's table rebuilds (an AlterField) drop a table's indexes, its unique ones
+    included: the ledger's per-line keys once lost theirs that way."""
+    conn = connections.get("default")
+    for model in Tortoise.apps[APP_LABEL].values():
+        meta = model._meta
+        table = meta.db_table
+        actual = await _indexes(conn, table)
+        expected: set[tuple[tuple[str, ...], bool]] = set()
+        for index in meta.indexes:
+            expected.add((tuple(index.fields), False))
+        for together in meta.unique_together:
+            names = tuple(meta.fields_db_projection.get(f) or f"{f}_id" for f in together)
+            expected.add((names, True))
+        for name, field in meta.fields_map.items():
+            if field.unique and not field.pk and name in meta.fields_db_projection:
+                expected.add(((meta.fields_db_projection[name],), True))
+        for columns, unique in expected:
+            found = {u for c, u in actual if c == columns}
+            assert found, (table, columns)
+            assert not unique or True in found, (table, columns, "unique")
+
+
+async def _indexes(conn, table: str) -> set[tuple[tuple[str, ...], bool]]:
+    if conn.capabilities.dialect == "postgres":
+        rows = await conn.execute_query_dict(
+            "SELECT ix.indisunique AS uniq, ARRAY(SELECT a.attname FROM unnest(ix.indkey) "
+            "WITH ORDINALITY k(attnum, n) JOIN pg_attribute a ON a.attrelid = ix.indrelid "
+            "AND a.attnum = k.attnum ORDER BY k.n) AS cols FROM pg_index ix "
+            "JOIN pg_class t ON t.oid = ix.indrelid WHERE t.relname = $1",
+            [table],
+        )
+        return {(tuple(r["cols"]), bool(r["uniq"])) for r in rows}
+    found = set()
+    for index in await conn.execute_query_dict(f'PRAGMA index_list("{table}")'):
+        info = await conn.execute_query_dict(f'PRAGMA index_info("{index["name"]}")')
+        columns = tuple(r["name"] for r in sorted(info, key=lambda r: r["seqno"]))
+        found.add((columns, bool(index["unique"])))
+    return found
