@@ -13,6 +13,7 @@ from auth.lookup import find_user, login_key, login_of
 from auth.passwords import Hasher
 from cli import demo_data as data
 from cli.db import ensure_sqlite_dir, wipe_all
+from cli.demo_money import demo_money, give_bonuses_on_tariff, money_history
 from config import Settings
 from devprovider.hub import DEV_PROVIDER_ID, DEV_USERS, dev_issuer, dev_landing_uri
 from models import (
@@ -77,6 +78,8 @@ async def load_demo(settings: Settings) -> dict[str, User]:
             )
         for code, name, kind, fee in data.ARCHIVED_TARIFFS:
             await Tariff.create(code=code, name=name, kind=kind, monthly_fee=fee, archived=True)
+        await give_bonuses_on_tariff()
+        tariffs = {t.code: t for t in await Tariff.filter(code__in=list(tariffs))}
         services = {}
         for code, name, kind, price, period, subscription, text in data.SERVICES:
             group, forbidden_on = data.SERVICE_RULES.get(code, (None, None))
@@ -117,6 +120,8 @@ async def load_demo(settings: Settings) -> dict[str, User]:
                 label=label,
                 tariff=tariff,
             )
+            payer = people[user] if user else await User.get(id=contracts[contract].holder_id)
+            await money_history(line, tariff, payer, people, now)
             await post_entry(line.id, top_up, EntryKind.TOP_UP, "Пополнение картой")
             await post_entry(
                 line.id, -tariff.monthly_fee, EntryKind.CHARGE, f"Абонентская плата: {tariff.name}"
@@ -132,6 +137,7 @@ async def load_demo(settings: Settings) -> dict[str, User]:
             offer = await invite(line, invitee, AccessLevel(level), Actor(people[by].id))
             await respond(offer.id, person.id, True, Actor(person.id))  # and she accepted
         await _history(people, now)
+        await demo_money(settings, people)
     for msisdn, reason, by in data.BLOCKS:
         line = await Line.get(msisdn=msisdn)
         await block(line.id, BlockReason(reason), None, Actor(people[by].id))

@@ -30,10 +30,12 @@ def dev_landing_uri(settings: Settings) -> str:
 
 
 def dev_store_path(settings: Settings) -> str | None:
-    """Beside a SQLite database file; in memory otherwise (tests, PostgreSQL)."""
+    """Beside a SQLite database file, or in var/ (PostgreSQL); in memory for tests."""
     url = settings.database_url
-    if not url.startswith("sqlite://") or ":memory:" in url or settings.env == "test":
+    if settings.env == "test" or ":memory:" in url:
         return None
+    if not url.startswith("sqlite://"):
+        return "var/dev-acquirer.sqlite3"
     return str(Path(url.removeprefix("sqlite://")).with_name("dev-acquirer.sqlite3"))
 
 

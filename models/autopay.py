@@ -24,6 +24,7 @@ from models.access.audit import Actor
 from models.card import Card
 from models.errors import DomainError, ErrorCode
 from models.ledger import sum_of
+from models.line import Line
 from models.money import format_decimal, to_decimal
 from models.payment import (
     OPEN,
@@ -37,7 +38,6 @@ from models.payment import (
 from models.request import LineRequestKind, LineRequestStatus, record_request
 
 if TYPE_CHECKING:
-    from models.line import Line
     from models.person import User
 
 # a failed run is tried again this many times in all, waiting RETRY_AFTER * attempt
@@ -269,7 +269,11 @@ async def record_outcome(payment: Payment, now: datetime) -> tuple[Autopay | Non
     amount = {"amount": format_decimal(to_decimal(payment.amount))}
     owner = Actor(autopay.owner_id)
     if payment.status is PaymentStatus.SUCCEEDED:
-        await Autopay.filter(id=autopay.id).update(attempt=0, retry_at=None)
+        # armed again at once when the run lifted the balance over the threshold, or the
+        # next fall before the schedule looks again would go unseen
+        balance = (await Line.get(id=autopay.line_id)).balance
+        armed = autopay.threshold is not None and balance >= autopay.threshold
+        await Autopay.filter(id=autopay.id).update(attempt=0, retry_at=None, armed=armed)
         await record_request(
             autopay.line_id, LineRequestKind.AUTOPAY, owner, "request_autopay", amount
         )

@@ -1,7 +1,8 @@
-"""Filter pieces shared by the catalogue queries: price ranges and text search."""
+"""Filter pieces shared by the list queries: periods, price ranges and text search."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -65,3 +66,18 @@ def search_q(text: str | None, field: list[str] = SEARCH_FIELD) -> Q:
         )
     # tortoise's `contains` escapes %, _ and the backslash in the LIKE pattern
     return Q(*(Q(search_text__contains=word) for word in words), join_type=Q.AND)
+
+
+def period_q(start: datetime | None, end: datetime | None, column: str = "created_at") -> Q:
+    """A history filter's period, `start <= column < end`, either end optional; one
+    that ends before it starts is INVALID_INPUT on `from`."""
+    if start is not None and end is not None and start > end:
+        raise DomainError(ErrorCode.INVALID_INPUT, "invalid_range", field=["filter", "from"])
+    query = Q()
+    if start is not None:
+        since: dict[str, Any] = {f"{column}__gte": start}
+        query &= Q(**since)
+    if end is not None:
+        until: dict[str, Any] = {f"{column}__lt": end}
+        query &= Q(**until)
+    return query

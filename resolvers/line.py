@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from operator import attrgetter
 from typing import TYPE_CHECKING, Generic, TypeVar
+
+from tortoise.expressions import Q
 
 from auth.policy import Capability
 from models import (
     Allowance,
     AuditEntry,
     Contract,
+    EntryKind,
     Grant,
     LedgerEntry,
     Line,
@@ -24,6 +28,7 @@ from models.line import LineChanges, update_line  # schema/line.py reads LineCha
 from resolvers.access import requires
 from resolvers.access.grants import actor_of
 from resolvers.access.lines import LineView, line_for_mutation
+from resolvers.filters import period_q
 from resolvers.loaders import AUDIT_ORDER, LEDGER_ORDER
 from resolvers.pagination import Keyset, Page, PageArgs, paginate
 
@@ -76,12 +81,30 @@ CONTRACT: Related[int, Contract | None] = Related(
 GRANTS: Related[int, list[Grant]] = Related(attrgetter("grants_by_line_id"), attrgetter("id"))
 
 
+@dataclass(frozen=True)
+class LedgerFilter:
+    start: datetime | None = None
+    end: datetime | None = None
+    kinds: list[EntryKind] | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.start is None and self.end is None and not self.kinds
+
+
 async def resolve_transactions(
-    info: Info[Context, None], line: LineView, args: PageArgs
+    info: Info[Context, None], line: LineView, ledger_filter: LedgerFilter, args: PageArgs
 ) -> Page[LedgerEntry]:
+    """Newest first; the unfiltered first page comes through the loader that reads it for
+    every line of the request at once."""
     loaders = info.context.loaders
-    pages, counts = loaders.ledger_page_by_line_id, loaders.ledger_count_by_line_id
-    return await _history(line.row, args, LedgerEntry, LEDGER_ORDER, pages, counts)
+    if ledger_filter.empty:
+        pages, counts = loaders.ledger_page_by_line_id, loaders.ledger_count_by_line_id
+        return await _history(line.row, args, LedgerEntry, LEDGER_ORDER, pages, counts)
+    query = Q(line_id=line.row.id) & period_q(ledger_filter.start, ledger_filter.end)
+    if ledger_filter.kinds:
+        query &= Q(kind__in=ledger_filter.kinds)
+    return await paginate(LedgerEntry.filter(query), LEDGER_ORDER, args)
 
 
 async def resolve_audit_log(

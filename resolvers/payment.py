@@ -24,6 +24,7 @@ from models.payment import (
 from resolvers.access import requires
 from resolvers.access.lines import LineView, access_loader, line_for_mutation
 from resolvers.card import allowed_return_url, card_shown
+from resolvers.filters import period_q
 from resolvers.pagination import Keyset, Page, PageArgs, paginate
 
 if TYPE_CHECKING:
@@ -102,14 +103,7 @@ async def resolve_payments(
     line: LineView, payment_filter: PaymentFilter, args: PageArgs
 ) -> Page[Payment]:
     """The line's top-ups, newest first; VIEW_USAGE was checked by the field."""
-    start, end = payment_filter.start, payment_filter.end
-    if start is not None and end is not None and start > end:
-        raise DomainError(ErrorCode.INVALID_INPUT, "invalid_range", field=["filter", "from"])
-    query = Q(line_id=line.row.id)
-    if start is not None:
-        query &= Q(created_at__gte=start)
-    if end is not None:
-        query &= Q(created_at__lt=end)
+    query = Q(line_id=line.row.id) & period_q(payment_filter.start, payment_filter.end)
     if payment_filter.statuses:
         query &= Q(status__in=payment_filter.statuses)
     return await paginate(Payment.filter(query), PAYMENTS, args)

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from tortoise.expressions import Q
 
 from auth.policy import Capability
-from models.errors import DomainError, ErrorCode
 from models.request import LineRequest, LineRequestKind, LineRequestStatus
 from resolvers.access.lines import LineView, access_loader
+from resolvers.filters import period_q
 from resolvers.pagination import Keyset, Page, PageArgs, paginate
 
 if TYPE_CHECKING:
@@ -34,14 +34,7 @@ async def resolve_requests(
     line: LineView, request_filter: RequestFilter, args: PageArgs
 ) -> Page[LineRequest]:
     """Newest first; VIEW_USAGE was checked by the field."""
-    start, end = request_filter.start, request_filter.end
-    if start is not None and end is not None and start > end:
-        raise DomainError(ErrorCode.INVALID_INPUT, "invalid_range", field=["filter", "from"])
-    query = Q(line_id=line.row.id)
-    if start is not None:
-        query &= Q(created_at__gte=start)
-    if end is not None:
-        query &= Q(created_at__lt=end)
+    query = Q(line_id=line.row.id) & period_q(request_filter.start, request_filter.end)
     if request_filter.kinds:
         query &= Q(kind__in=request_filter.kinds)
     if request_filter.statuses:

@@ -33,7 +33,7 @@ from schema.block import LineBlock
 from schema.contract import Contract
 from schema.identity.mutations import MobileNetworkAccess
 from schema.identity.types import AccessLevel
-from schema.ledger import LedgerEntry
+from schema.ledger import LedgerEntry, LedgerFilter
 from schema.mutation import run_payload
 from schema.pagination import Connection
 from schema.payment import Payment, PaymentFilter
@@ -125,12 +125,14 @@ class Line(relay.Node):
         self,
         root: strawberry.Parent[LineView],
         info: Info[Context, None],
+        filter: LedgerFilter | None = None,
         first: int | None = HISTORY_PAGE,
         after: str | None = None,
     ) -> Connection[LedgerEntry] | None:
         # an explicit null means the same default the cost limit counted
         args = PageArgs(first=HISTORY_PAGE if first is None else first, after=after)
-        page = await line_resolvers.resolve_transactions(info, root, args)
+        query = (filter or LedgerFilter()).to_query()
+        page = await line_resolvers.resolve_transactions(info, root, query, args)
         return Connection.from_page(page)
 
     @line_field_with_args(Capability.VIEW_USAGE, "Top-ups by card, newest first.")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import ipaddress
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Any
@@ -15,6 +16,7 @@ import httpx
 import pytest
 from tortoise import connections
 
+from cli.demo_money import DEMO_CARD, DEMO_METHOD_ID, card_expiry
 from config import PaymentSettings, Settings
 from devacquirer import CARD_SUCCESS, AcquirerConfig, RunningAcquirer, run_acquirer
 from devacquirer.runner import run_asgi
@@ -40,6 +42,15 @@ def receiver() -> Iterator[Receiver]:
 @pytest.fixture(scope="session")
 def acquirer(receiver: Receiver) -> Iterator[RunningAcquirer]:
     with run_acquirer(AcquirerConfig(webhook_url=receiver.url, seed=7)) as running:
+        # the demo's card for Anna names a saved method this acquirer must know
+        month, year = card_expiry()
+        running.store.save_method(
+            DEMO_CARD,
+            f"{month:02d}",
+            str(year),
+            shop_id=running.config.shop_id,
+            method_id=DEMO_METHOD_ID,
+        )
         yield running
 
 
@@ -116,3 +127,14 @@ mutation T($m: String!, $a: Decimal!, $k: String!, $c: ID, $r: String) {
 async def top_up(gql: Any, token: str, msisdn: str, amount: str, key: str, **extra: Any) -> dict:
     variables = {"m": msisdn, "a": amount, "k": key, "c": extra.get("card"), "r": extra.get("url")}
     return (await gql(TOP_UP, variables, token=token))["data"]["topUp"]
+
+
+async def network_token(settings: Settings, make_gql: Any, msisdn: str = ANNA) -> tuple[Any, str]:
+    """A LIMITED mobile-network session (anyone holding the phone): its gql and token."""
+    proxy = dataclasses.replace(settings, trusted_proxy_cidrs=(ipaddress.ip_network("10.0.0.0/8"),))
+    network = make_gql(proxy, "10.1.2.3")
+    answer = await network(
+        "mutation { loginWithMobileNetwork { accessToken errors { code } } }",
+        headers={"X-MSISDN": msisdn},
+    )
+    return network, answer["data"]["loginWithMobileNetwork"]["accessToken"]
