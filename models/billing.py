@@ -2,7 +2,7 @@
 period ends, its packages renewed, and a line below zero suspended until topped up.
 
 Each charge carries a ledger key of the line's period (or day, for daily
-subscriptions), so a rerun, a retry or two workers at once charge nothing twice; the
+subscriptions, charged every day a line is active), so a rerun, a retry or two workers at once charge nothing twice; the
 period moving forward is what makes a line due again.
 """
 
@@ -14,7 +14,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from i18n import OPERATOR_LANGUAGE, translate
+from i18n import OPERATOR_LANGUAGE, OPERATOR_TIME_ZONE, translate
 from models.allowance import Allowance, AllowanceKind, month_after, packages_of
 from models.ledger import LedgerEntry, charge
 from models.line import Line, LineStatus
@@ -88,10 +88,32 @@ async def _charge_once(
     return amount
 
 
+async def charge_daily(now: datetime) -> int:
+    """Each paid daily subscription of an active line, once per the operator's calendar
+    day (its ledger key names the day); answers the kopecks charged. A blocked or
+    suspended line's daily subscriptions wait: they are for days it can use them."""
+    day = f"{now.astimezone(OPERATOR_TIME_ZONE):%Y-%m-%d}"
+    charged = 0
+    daily = await LineService.filter(
+        service__period=ChargePeriod.DAILY, price__gt=0, line__status=LineStatus.ACTIVE
+    ).select_related("service")
+    for connected in daily:
+        text = translate("ledger_subscription", OPERATOR_LANGUAGE, service=connected.service.name)
+        key = f"sub:{connected.service_id}:{day}"
+        try:
+            async with in_transaction() as conn:
+                charged += await _charge_once(conn, connected.line_id, connected.price, text, key)
+        except IntegrityError:
+            continue  # a parallel run charged this day a moment ago
+    return charged
+
+
 async def close_due_periods(now: datetime | None = None) -> tuple[int, int]:
-    """Every due line's period; answers (lines closed, kopecks charged)."""
+    """Every due line's period, and today's daily subscriptions; answers (lines closed,
+    kopecks charged)."""
     now = now or datetime.now(UTC)
-    closed = charged = 0
+    closed = 0
+    charged = await charge_daily(now)
     for line_id in await due_lines(now):
         try:
             amount = await close_period(line_id, now)

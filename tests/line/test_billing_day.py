@@ -13,7 +13,7 @@ from models.ledger import EntryKind, post_entry, verify
 
 
 async def test_a_period_is_charged_once_and_the_packages_renewed(demo) -> None:
-    anna = await Line.get(msisdn="9031234567")  # 990 RUB, a daily horoscope (not monthly)
+    anna = await Line.get(msisdn="9031234567")  # 990 RUB, and a 15 RUB daily horoscope
     masha = await Line.get(msisdn="9031234568")  # 200 RUB, a 60 RUB monthly ringback tune
     end = (await Allowance.filter(line_id=masha.id).limit(1))[0].resets_at
     balances = {line.id: line.balance for line in await Line.all()}
@@ -25,15 +25,15 @@ async def test_a_period_is_charged_once_and_the_packages_renewed(demo) -> None:
     masha_after = await Line.get(id=masha.id)
     assert masha_after.balance == balances[masha.id] - 20_000 - 6_000
     anna_after = await Line.get(id=anna.id)
-    assert anna_after.balance == balances[anna.id] - 99_000
+    assert anna_after.balance == balances[anna.id] - 99_000 - 1_500
     charges = await LedgerEntry.filter(line_id=masha.id, kind=EntryKind.CHARGE)
     keys = {entry.idempotency_key for entry in charges}
     assert f"fee:{end:%Y-%m-%d}" in keys
     packages = await Allowance.filter(line_id=masha.id)
     assert {p.resets_at for p in packages} == {month_after(end)}
     assert all(p.left == p.total for p in packages)
-    # a rerun, even much later in the same period, charges nothing
-    assert await close_due_periods(end + timedelta(days=3)) == (0, 0)
+    # a rerun later that day charges nothing
+    assert await close_due_periods(end + timedelta(hours=5)) == (0, 0)
     assert (await Line.get(id=masha.id)).balance == masha_after.balance
     assert await verify() == []
 
@@ -61,4 +61,22 @@ async def test_two_runs_at_once_charge_each_period_once(demo) -> None:
     runs = await asyncio.gather(*(close_due_periods(end + timedelta(minutes=1)) for _ in range(3)))
     assert sum(closed for closed, _ in runs) == len({a.line_id for a in await Allowance.all()})
     assert (await Line.get(id=masha.id)).balance == before - 26_000
+    assert await verify() == []
+
+
+async def test_a_daily_subscription_is_charged_once_a_day_while_the_line_is_active(demo) -> None:
+    anna = await Line.get(msisdn="9031234567")  # the horoscope, 15 RUB a day
+    end = (await Allowance.filter(line_id=anna.id).limit(1))[0].resets_at
+    await close_due_periods(end + timedelta(minutes=1))
+    before = (await Line.get(id=anna.id)).balance
+    for hours in (1, 6, 12):  # the same day, however often the schedule runs
+        await close_due_periods(end + timedelta(hours=hours))
+    assert (await Line.get(id=anna.id)).balance == before
+    await close_due_periods(end + timedelta(days=1, hours=1))
+    assert (await Line.get(id=anna.id)).balance == before - 1_500
+    await Line.filter(id=anna.id).update(status=LineStatus.BLOCKED)
+    await close_due_periods(end + timedelta(days=2, hours=1))
+    assert (await Line.get(id=anna.id)).balance == before - 1_500
+    keys = await LedgerEntry.filter(line_id=anna.id, idempotency_key__startswith="sub:").count()
+    assert keys == 2
     assert await verify() == []
