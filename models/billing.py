@@ -2,8 +2,8 @@
 period ends, its packages renewed, and a line below zero suspended until topped up.
 
 Each charge carries a ledger key of the line's period (or day, for daily
-subscriptions, charged every day a line is active), so a rerun, a retry or two workers at once charge nothing twice; the
-period moving forward is what makes a line due again.
+subscriptions, charged every day a line is active), so a rerun, a retry or two workers
+at once charge nothing twice; the period moving forward is what makes a line due again.
 """
 
 from __future__ import annotations

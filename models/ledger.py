@@ -170,6 +170,14 @@ async def sum_of(query: QuerySet[Any], field: str = "amount") -> int:
     return int(cast(int, rows[0]) or 0) if rows else 0
 
 
+async def sums_by_line(query: QuerySet[Any], field: str = "amount") -> dict[int, int]:
+    """The sum of a column per line over a query; lines without rows are absent."""
+    rows = (
+        await query.annotate(total=Sum(field)).group_by("line_id").values_list("line_id", "total")
+    )
+    return {int(line_id): int(total or 0) for line_id, total in rows}
+
+
 async def count_between(line_id: int, start: datetime, end: datetime) -> int:
     return await LedgerEntry.filter(
         line_id=line_id, created_at__gte=start, created_at__lt=end

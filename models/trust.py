@@ -29,7 +29,7 @@ from i18n import OPERATOR_LANGUAGE, translate
 from models.access.audit import Actor
 from models.block import LineBlock
 from models.errors import DomainError, ErrorCode
-from models.ledger import EntryKind, LedgerEntry, charge, credit, sum_of
+from models.ledger import EntryKind, LedgerEntry, charge, credit, sums_by_line
 from models.line import Line, LineStatus
 from models.money import format_decimal, to_decimal
 from models.request import LineRequest, LineRequestKind, record_request
@@ -102,19 +102,32 @@ def fee_for(amount: int) -> int:
     return next(fee for limit, fee in FEES if amount <= limit)
 
 
-async def open_trust_payment(line_id: int) -> TrustPayment | None:
-    return await TrustPayment.get_or_none(open_line_id=line_id)
-
-
 async def offer(line: Line, now: datetime | None = None) -> TrustOffer:
+    return (await offers([line], now))[line.id]
+
+
+async def offers(lines: list[Line], now: datetime | None = None) -> dict[int, TrustOffer]:
+    """The offer of each line, in three queries however many lines (a family's
+    dashboard asks for all of them at once)."""
     now = now or datetime.now(UTC)
-    active = await open_trust_payment(line.id)
+    ids = [line.id for line in lines]
+    active = {t.open_line_id: t for t in await TrustPayment.filter(open_line_id__in=ids)}
+    blocked = {block.line_id for block in await LineBlock.filter(line_id__in=ids, ended_at=None)}
     since = now - timedelta(days=RECENT_DAYS)
-    recent = await sum_of(
-        LedgerEntry.filter(line_id=line.id, kind=EntryKind.TOP_UP, created_at__gte=since)
+    recent = await sums_by_line(
+        LedgerEntry.filter(line_id__in=ids, kind=EntryKind.TOP_UP, created_at__gte=since)
     )
+    return {
+        line.id: _offer(line, active.get(line.id), line.id in blocked, recent.get(line.id, 0), now)
+        for line in lines
+    }
+
+
+def _offer(
+    line: Line, active: TrustPayment | None, blocked: bool, recent: int, now: datetime
+) -> TrustOffer:
     amount = min(MAX_AMOUNT, max(MIN_AMOUNT, recent * 30 // RECENT_DAYS // STEP * STEP))
-    reason = await _refusal(line, active, recent, now)
+    reason = _refusal(line, active, blocked, recent, now)
     return TrustOffer(
         eligible=reason is None,
         reason=reason,
@@ -125,14 +138,14 @@ async def offer(line: Line, now: datetime | None = None) -> TrustOffer:
     )
 
 
-async def _refusal(
-    line: Line, active: TrustPayment | None, recent: int, now: datetime
+def _refusal(
+    line: Line, active: TrustPayment | None, blocked: bool, recent: int, now: datetime
 ) -> str | None:
     if active is not None:
         return "trust_already_taken"
     if line.status not in (LineStatus.ACTIVE, LineStatus.SUSPENDED):
         return "trust_line_closed"
-    if await LineBlock.filter(line_id=line.id, ended_at=None).exists():
+    if blocked:
         return "trust_line_blocked"
     if line.created_at > now - timedelta(days=TENURE_DAYS):
         return "trust_too_new"

@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from resolvers.context import Context
 
 
-async def resolve_autopays(line: LineView) -> list[Autopay]:
+async def resolve_autopays(info: Info[Context, None], line: LineView) -> list[Autopay]:
     """Active autopays of the line, whoever pays; MANAGE_LINE was checked by the field."""
-    return list(await Autopay.filter(line_id=line.row.id, active=True).order_by("id"))
+    return await info.context.loaders.autopays_by_line_id.load(line.row.id)
 
 
 @requires(Capability.MANAGE_LINE)

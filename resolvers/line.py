@@ -22,6 +22,7 @@ from models import (
     LedgerEntry,
     Line,
     LineService,
+    Payment,
     Tariff,
 )
 from models.line import LineChanges, update_line  # schema/line.py reads LineChanges here
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from resolvers.context import Context
     from resolvers.loaders import CountByLineIdLoader, FirstPageByLineIdLoader, Loader, Loaders
 
-M = TypeVar("M", AuditEntry, LedgerEntry)
+M = TypeVar("M", AuditEntry, LedgerEntry, Payment)
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -100,7 +101,7 @@ async def resolve_transactions(
     loaders = info.context.loaders
     if ledger_filter.empty:
         pages, counts = loaders.ledger_page_by_line_id, loaders.ledger_count_by_line_id
-        return await _history(line.row, args, LedgerEntry, LEDGER_ORDER, pages, counts)
+        return await line_history(line.row, args, LedgerEntry, LEDGER_ORDER, pages, counts)
     query = Q(line_id=line.row.id) & period_q(ledger_filter.start, ledger_filter.end)
     if ledger_filter.kinds:
         query &= Q(kind__in=ledger_filter.kinds)
@@ -112,10 +113,10 @@ async def resolve_audit_log(
 ) -> Page[AuditEntry]:
     loaders = info.context.loaders
     pages, counts = loaders.audit_page_by_line_id, loaders.audit_count_by_line_id
-    return await _history(line.row, args, AuditEntry, AUDIT_ORDER, pages, counts)
+    return await line_history(line.row, args, AuditEntry, AUDIT_ORDER, pages, counts)
 
 
-async def _history(
+async def line_history(
     line: Line,
     args: PageArgs,
     model: type[M],

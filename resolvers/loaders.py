@@ -32,14 +32,18 @@ from models import (
 )
 from models.access import AccessLevel
 from models.access.facts import LINES_BY_ID, facts_for_lines
+from models.autopay import Autopay
 from models.block import year_start
 from models.card import Card
 from models.compiled import Compiled
+from models.payment import Payment
+from models.trust import TrustOffer, offers
 from resolvers.pagination import Keyset, Page
 
 # a line's history, newest first; the id breaks ties between rows of the same instant
 LEDGER_ORDER = Keyset("transactions", (("created_at", datetime), ("id", int)), descending=True)
 AUDIT_ORDER = Keyset("auditLog", (("created_at", datetime), ("id", int)), descending=True)
+PAYMENT_ORDER = Keyset("payments", (("created_at", datetime), ("id", int)), descending=True)
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -52,6 +56,12 @@ SERVICES = Compiled(Service, lambda ids: Service.filter(id__in=ids), list)
 USERS = Compiled(User, lambda ids: User.filter(id__in=ids), list)
 CONTRACTS = Compiled(Contract, lambda ids: Contract.filter(id__in=ids), list)
 CARDS = Compiled(Card, lambda ids: Card.filter(id__in=ids), list)
+# the values a read binds, in order: the line ids, then `active`
+AUTOPAYS = Compiled(
+    Autopay,
+    lambda ids: Autopay.filter(line_id__in=ids, active=True).order_by("id"),
+    lambda ids: [*ids, True],
+)
 ALLOWANCES = Compiled(
     Allowance, lambda ids: Allowance.filter(line_id__in=ids).order_by("kind"), list
 )
@@ -150,6 +160,26 @@ class BlocksByLineIdLoader(Loader[int, list[LineBlock]]):
             Q(ended_at__isnull=True) | Q(ended_at__gte=start)
         )
         return _grouped(keys, list(rows), "line_id")
+
+
+class AutopaysByLineIdLoader(Loader[int, list[Autopay]]):
+    """Each line's active autopays, whoever pays."""
+
+    async def batch_load_fn(self, keys: list[int]) -> list[list[Autopay]]:
+        return _grouped(keys, await AUTOPAYS.run(keys), "line_id")
+
+
+class TrustOfferByLineIdLoader(Loader[int, TrustOffer]):
+    """Each line's trust payment offer, for all lines of the request at once."""
+
+    def __init__(self, lines: LineByIdLoader) -> None:
+        super().__init__()
+        self.lines = lines
+
+    async def batch_load_fn(self, keys: list[int]) -> list[TrustOffer]:
+        lines = [line for line in await self.lines.load_many(keys) if line is not None]
+        found = await offers(lines)
+        return [found[key] for key in keys]
 
 
 class GrantsByLineIdLoader(Loader[int, list[Grant]]):
@@ -287,6 +317,12 @@ class Loaders:
         self.audit_page_by_line_id = FirstPageByLineIdLoader(
             AuditEntry, AUDIT_ORDER, self.audit_count_by_line_id
         )
+        self.payment_count_by_line_id = CountByLineIdLoader(Payment)
+        self.payment_page_by_line_id = FirstPageByLineIdLoader(
+            Payment, PAYMENT_ORDER, self.payment_count_by_line_id
+        )
+        self.autopays_by_line_id = AutopaysByLineIdLoader()
+        self.trust_offer_by_line_id = TrustOfferByLineIdLoader(self.line_by_id)
         self._access: LineAccessByLineIdLoader | None = None
 
     def line_access(self, viewer_id: int, session_cap: AccessLevel) -> LineAccessByLineIdLoader:

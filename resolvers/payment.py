@@ -25,14 +25,14 @@ from resolvers.access import requires
 from resolvers.access.lines import LineView, access_loader, line_for_mutation
 from resolvers.card import allowed_return_url, card_shown
 from resolvers.filters import period_q
-from resolvers.pagination import Keyset, Page, PageArgs, paginate
+from resolvers.line import line_history
+from resolvers.loaders import PAYMENT_ORDER
+from resolvers.pagination import Page, PageArgs, paginate
 
 if TYPE_CHECKING:
     from strawberry.types import Info
 
     from resolvers.context import Context
-
-PAYMENTS = Keyset("payments", (("created_at", datetime), ("id", int)), descending=True)
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,10 @@ class PaymentFilter:
     start: datetime | None = None
     end: datetime | None = None
     statuses: list[PaymentStatus] | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.start is None and self.end is None and not self.statuses
 
 
 @requires(Capability.TOP_UP)
@@ -100,13 +104,18 @@ def confirmation_url(payment: Payment) -> str | None:
 
 
 async def resolve_payments(
-    line: LineView, payment_filter: PaymentFilter, args: PageArgs
+    info: Info[Context, None], line: LineView, payment_filter: PaymentFilter, args: PageArgs
 ) -> Page[Payment]:
-    """The line's top-ups, newest first; VIEW_USAGE was checked by the field."""
+    """The line's top-ups, newest first; VIEW_USAGE was checked by the field. The
+    unfiltered first page comes through the loader that reads it for every line."""
+    loaders = info.context.loaders
+    if payment_filter.empty:
+        pages, counts = loaders.payment_page_by_line_id, loaders.payment_count_by_line_id
+        return await line_history(line.row, args, Payment, PAYMENT_ORDER, pages, counts)
     query = Q(line_id=line.row.id) & period_q(payment_filter.start, payment_filter.end)
     if payment_filter.statuses:
         query &= Q(status__in=payment_filter.statuses)
-    return await paginate(Payment.filter(query), PAYMENTS, args)
+    return await paginate(Payment.filter(query), PAYMENT_ORDER, args)
 
 
 async def resolve_payment_nodes(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from auth.policy import Capability
 from models.payment import check_client_key
 from models.request import LineRequest
-from models.trust import TrustOffer, offer, take
+from models.trust import TrustOffer, take
 from resolvers.access import requires
 from resolvers.access.grants import actor_of
 from resolvers.access.lines import LineView, line_for_mutation, reloaded
@@ -18,9 +18,9 @@ if TYPE_CHECKING:
     from resolvers.context import Context
 
 
-async def resolve_offer(line: LineView) -> TrustOffer:
+async def resolve_offer(info: Info[Context, None], line: LineView) -> TrustOffer:
     """TRUST_PAYMENT was checked by the field."""
-    return await offer(line.row)
+    return await info.context.loaders.trust_offer_by_line_id.load(line.row.id)
 
 
 @requires(Capability.TRUST_PAYMENT)

@@ -139,24 +139,29 @@ class Line(relay.Node):
     async def payments(
         self,
         root: strawberry.Parent[LineView],
+        info: Info[Context, None],
         filter: PaymentFilter | None = None,
         first: int | None = HISTORY_PAGE,
         after: str | None = None,
     ) -> Connection[Payment] | None:
         args = PageArgs(first=HISTORY_PAGE if first is None else first, after=after)
         query = (filter or PaymentFilter()).to_query()
-        return Connection.from_page(await resolve_payments(root, query, args))
+        return Connection.from_page(await resolve_payments(info, root, query, args))
 
     @line_field_with_args(
         Capability.TRUST_PAYMENT, "Whether a trust payment can be taken, and the one taken."
     )
-    async def trust_payment(self, root: strawberry.Parent[LineView]) -> TrustPaymentOffer | None:
-        found = await resolve_offer(root)
+    async def trust_payment(
+        self, root: strawberry.Parent[LineView], info: Info[Context, None]
+    ) -> TrustPaymentOffer | None:
+        found = await resolve_offer(info, root)
         return found  # type: ignore[return-value]  # the offer type reads the domain's
 
     @line_field_with_args(Capability.MANAGE_LINE, "Autopays of this number, whoever pays.")
-    async def autopays(self, root: strawberry.Parent[LineView]) -> list[Autopay] | None:
-        found = await resolve_autopays(root)
+    async def autopays(
+        self, root: strawberry.Parent[LineView], info: Info[Context, None]
+    ) -> list[Autopay] | None:
+        found = await resolve_autopays(info, root)
         return found  # type: ignore[return-value]  # rows, read by the Autopay type
 
     @line_field_with_args(Capability.VIEW_USAGE, "What was asked of it, newest first.")

@@ -20,6 +20,7 @@ from models import (
     EntryKind,
     Grant,
     GrantStatus,
+    LedgerEntry,
     Line,
     LineService,
     Service,
@@ -43,6 +44,10 @@ OWNERS_EXTRAS = """
   grants { level grantee { name } }
   transactions(first: 3) { totalCount edges { node { amount { amount } } } }
   auditLog(first: 3) { totalCount edges { node { action } } }
+  bonusBalance { amount }
+  payments(first: 3) { totalCount edges { node { status amount { amount } } } }
+  trustPayment { eligible active amount { amount } }
+  autopays { mode amount { amount } }
 """
 
 
@@ -53,9 +58,10 @@ def dashboard(fields: str) -> str:
 DASHBOARD = dashboard(LINE_SUMMARY)
 OWNER_DASHBOARD = dashboard(LINE_SUMMARY + OWNERS_EXTRAS)
 MAX_STATEMENTS = 10
-# one each: grants, their grantees, a first page of transactions and of the audit log,
-# and the two totals
-MAX_OWNER_STATEMENTS = MAX_STATEMENTS + 6
+# one each: grants, their grantees, a first page of transactions, of the audit log and
+# of payments, their three totals, the autopays, and the trust offers (open trust
+# payments, open blocks, recent top-ups)
+MAX_OWNER_STATEMENTS = MAX_STATEMENTS + 12
 
 
 async def grow_family(to: int) -> None:
@@ -149,7 +155,14 @@ async def test_the_owners_dashboard_with_grants_and_history_does_not_grow_either
         }
         assert line["auditLog"] == {"totalCount": 1, "edges": [{"node": {"action": "GRANT"}}]}
     anna = next(line for line in lines if line["msisdn"] == "9031234567")
-    assert anna["transactions"]["totalCount"] == 6
+    assert (
+        anna["transactions"]["totalCount"] == await LedgerEntry.filter(line_id=anna_line.id).count()
+    )
+    assert anna["payments"]["totalCount"] == 3  # the demo's three months
+    masha = next(line for line in lines if line["msisdn"] == "9031234568")
+    assert masha["autopays"] == [{"mode": "THRESHOLD", "amount": {"amount": "300.00"}}]
+    modem = next(line for line in lines if line["msisdn"] == "9031234571")
+    assert modem["trustPayment"]["active"] is True
     amounts = [e["node"]["amount"]["amount"] for e in anna["transactions"]["edges"]]
     assert amounts == ["-4.00", "-3.00", "-2.00"]
 
