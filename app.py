@@ -28,6 +28,7 @@ from web.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from web.network import ussd_endpoint
 from web.payments import webhook_endpoint
 from web.social import social_callback
+from web.usage import usage_endpoint
 
 log = logging.getLogger("linehub")
 # how long a browser may reuse a preflight answer: a day, the most browsers accept
@@ -119,6 +120,7 @@ def create_app(
         Route("/readyz", readyz),
         Route("/network/ussd", ussd_endpoint(services), methods=["POST"]),
         Route("/payments/webhook", webhook_endpoint(services), methods=["POST"]),
+        Route("/network/usage", usage_endpoint(services), methods=["POST"]),
         Route("/confirm-email", email_link, methods=["GET", "POST"]),
         Route(
             "/exports/{token}",

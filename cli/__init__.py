@@ -35,6 +35,13 @@ def _parser() -> argparse.ArgumentParser:
         "verify", help="recompute every balance from the ledger; exit 1 on any drift"
     )
 
+    usage = sub.add_parser("usage", help="the network's usage records")
+    usage_sub = usage.add_subparsers(dest="usage_command", required=True)
+    usage_import = usage_sub.add_parser(
+        "import", help="store and rate records from a JSON-lines file (as POST /network/usage)"
+    )
+    usage_import.add_argument("file")
+
     sub.add_parser("migrate", help="bring the database to the current schema (idempotent)")
     make = sub.add_parser("makemigrations", help="write a migration for model changes")
     make.add_argument(
@@ -68,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from cli.serve import serve
 
         return serve(settings, host=args.host, port=args.port, workers=args.workers)
+    if args.command == "usage":
+        from cli.usage import import_usage
+
+        return asyncio.run(import_usage(settings, args.file))
     if args.command == "worker":
         from cli.worker import run_worker
 

@@ -44,6 +44,7 @@ from models.service import ChargePeriod, LineService, Service, ServiceKind
 from models.social import SocialAttempt, SocialIdentity, SocialLoginCode, SocialPurpose
 from models.tariff import Tariff, TariffKind
 from models.trust import TrustPayment, TrustStatus
+from models.usage import Direction, UsageFlag, UsageKind, UsageRecord
 
 APP_LABEL = "linehub"
 
@@ -65,6 +66,7 @@ __all__ = [
     "ContractKind",
     "Credential",
     "DeviceKind",
+    "Direction",
     "EmailConfirmation",
     "EntryKind",
     "Grant",
@@ -102,6 +104,9 @@ __all__ = [
     "ThrottleLog",
     "TrustPayment",
     "TrustStatus",
+    "UsageFlag",
+    "UsageKind",
+    "UsageRecord",
     "User",
     "post_entry",
 ]

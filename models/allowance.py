@@ -24,10 +24,18 @@ class AllowanceKind(StrEnum):
 
 
 UNITS = {AllowanceKind.MINUTES: "min", AllowanceKind.SMS: "sms", AllowanceKind.DATA: "MB"}
+# data is rated per started kilobyte, so a data package is counted in KB and shown in
+# whole MB, rounded down (API.md section 10)
+KB_PER_MB = 1024
+
+
+def shown(kind: AllowanceKind, amount: int) -> int:
+    """A package amount as a person reads it: data in whole MB, rounded down."""
+    return amount // KB_PER_MB if kind is AllowanceKind.DATA else amount
 
 
 class Allowance(Model):
-    """Remaining minutes, SMS or megabytes, unlimited ones keep left informational."""
+    """Remaining minutes, SMS or kilobytes, unlimited ones keep left informational."""
 
     id = fields.IntField(primary_key=True)
     line: fields.ForeignKeyRelation[Line] = fields.ForeignKeyField(
@@ -35,6 +43,7 @@ class Allowance(Model):
     )
     line_id: int
     kind = fields.CharEnumField(AllowanceKind, max_length=8)
+    # minutes, SMS or KB (data is rated per started kilobyte)
     total = fields.BigIntField()
     left = fields.BigIntField()
     unlimited = fields.BooleanField(default=False)
@@ -51,13 +60,15 @@ class Allowance(Model):
 
 
 def packages_of(tariff: Tariff) -> list[tuple[AllowanceKind, int, bool]]:
-    """The packages a tariff gives each period, as (kind, total, unlimited): a package
-    the tariff does not have is left out; an unlimited one has no total to count (0)."""
+    """The packages a tariff gives each period, as (kind, total, unlimited), data in KB:
+    a package the tariff does not have is left out; an unlimited one has no total to
+    count (0)."""
     found = []
+    data_kb = tariff.data_mb * KB_PER_MB if tariff.data_mb is not None else None
     for kind, total, unlimited in (
         (AllowanceKind.MINUTES, tariff.minutes, False),
         (AllowanceKind.SMS, tariff.sms, False),
-        (AllowanceKind.DATA, tariff.data_mb, tariff.unlimited_data),
+        (AllowanceKind.DATA, data_kb, tariff.unlimited_data),
     ):
         if total is not None or unlimited:
             found.append((kind, total or 0, unlimited))

@@ -60,3 +60,20 @@ def mask_login(login: str) -> str:
         prefix = f"+7 {login[:3]}" if login.startswith("9") else login[:3]
         return f"{prefix} ***-**-{login[-2:]}"
     return "***"
+
+
+def normalize_any_number(raw: str) -> str | None:
+    """Any valid telephone number as usage shows it: a Russian one (mobile or landline)
+    by its 10 national digits, a foreign one as `+` and its international digits; None
+    for what is not a valid number."""
+    if not isinstance(raw, str) or len(raw) > 40:
+        return None
+    try:
+        parsed = phonenumbers.parse(raw, "RU")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    if parsed.country_code == 7 and len(str(parsed.national_number)) == 10:
+        return str(parsed.national_number)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

@@ -37,6 +37,12 @@ class Tariff(Searchable, Model):
     archived = fields.BooleanField(default=False)
     # bonuses given on every top-up, in percent of it; null: the tariff gives none
     bonus_percent = fields.IntField(null=True)
+    # prices beyond the packages, kopecks; null: the operator's standard (models.rating)
+    minute_price = fields.BigIntField(null=True)
+    offnet_minute_price = fields.BigIntField(null=True)
+    sms_price = fields.BigIntField(null=True)
+    mms_price = fields.BigIntField(null=True)
+    mb_price = fields.BigIntField(null=True)
 
     class Meta:
         table = "tariff"

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from i18n import translate
+from models.allowance import shown
 from models.tariff_change import Package, Quote
 from resolvers import tariff_change as tariff_change_resolvers
 from resolvers.context import Context
@@ -28,11 +29,11 @@ class PackageAfter:
 
     @strawberry.field(description="This period's total; null when unlimited.")
     def total(self, root: strawberry.Parent[Package]) -> int | None:
-        return None if root.unlimited else root.total
+        return None if root.unlimited else shown(root.kind, root.total)
 
     @strawberry.field(description="Left for the rest of this period; null when unlimited.")
     def left(self, root: strawberry.Parent[Package]) -> int | None:
-        return None if root.unlimited else root.left
+        return None if root.unlimited else shown(root.kind, root.left)
 
 
 @strawberry.type(description="What moving this line to a tariff would cost and give, now.")

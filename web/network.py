@@ -18,7 +18,7 @@ from web.bodies import body_up_to
 MAX_USSD_BODY = 4096
 
 
-def _authorized(request: Request, expected: str | None) -> bool:
+def authorized(request: Request, expected: str | None) -> bool:
     header = request.headers.get("authorization", "")
     given = header[7:] if header.lower().startswith("bearer ") else ""
     # constant-time: the key must not leak a character at a time
@@ -29,7 +29,7 @@ def ussd_endpoint(services: Services) -> Callable[[Request], Awaitable[JSONRespo
     """`POST /network/ussd`: the network relays a USSD request from a number."""
 
     async def ussd(request: Request) -> JSONResponse:
-        if not _authorized(request, services.settings.network_api_key):
+        if not authorized(request, services.settings.network_api_key):
             return JSONResponse({"error": "UNAUTHENTICATED"}, status_code=401)
         raw = await body_up_to(request, MAX_USSD_BODY)
         if raw is None:  # bigger than any real request: refused as malformed, unread

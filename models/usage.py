@@ -1,0 +1,71 @@
+"""Usage from the network: calls, SMS, MMS and data sessions of a line, each rated once.
+
+A record is the network's (its id is the network's, unique: a batch sent twice is stored
+once) and keeps what rating made of it: the allowance units it used and what it cost.
+Records of one batch and line are charged together as one ledger row, written in the
+same transaction as the records, so the ledger stays readable at millions of records
+and still adds up: the row's amount is the sum of its records' costs.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from tortoise import fields
+from tortoise.indexes import Index
+from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.line import Line
+
+
+class UsageKind(StrEnum):
+    CALL = "CALL"
+    SMS = "SMS"
+    MMS = "MMS"
+    DATA = "DATA"
+
+
+class Direction(StrEnum):
+    IN = "IN"
+    OUT = "OUT"
+
+
+class UsageFlag(StrEnum):
+    """Why a record was stored but not rated."""
+
+    BLOCKED = "BLOCKED"  # the line was blocked: the network should not have carried it
+    SUSPENDED = "SUSPENDED"  # suspended for debt, likewise
+    LATE = "LATE"  # from a period already closed: priced per unit, no allowance
+
+
+class UsageRecord(Model):
+    id = fields.BigIntField(primary_key=True)
+    line: fields.ForeignKeyRelation[Line] = fields.ForeignKeyField(
+        "linehub.Line", related_name="usage", on_delete=fields.RESTRICT
+    )
+    line_id: int
+    network_id = fields.CharField(max_length=64, unique=True)
+    kind = fields.CharEnumField(UsageKind, max_length=4)
+    direction = fields.CharEnumField(Direction, max_length=3)
+    started_at = fields.DatetimeField()
+    counterpart = fields.CharField(max_length=20, null=True)
+    seconds = fields.IntField(null=True)
+    bytes = fields.BigIntField(null=True)
+    units = fields.IntField(null=True)
+    roaming = fields.BooleanField(default=False)
+    zone = fields.CharField(max_length=20, null=True)
+    # the counterpart is not a number this hub serves (priced apart)
+    offnet = fields.BooleanField(default=False)
+    # what rating made of it: allowance units used (minutes, SMS, KB) and kopecks
+    allowance_used = fields.BigIntField(default=0)
+    cost = fields.BigIntField(default=0, description="kopecks")
+    flag = fields.CharEnumField(UsageFlag, max_length=9, null=True)
+    ledger_entry_id = fields.BigIntField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "usage_record"
+        # a line's detail, newest first, by keyset; totals of a period per kind
+        indexes = (Index(fields=("line_id", "started_at", "id"), name="usage_line_started_idx"),)
