@@ -9,12 +9,16 @@ and still adds up: the row's amount is the sum of its records' costs.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from tortoise import fields
+from tortoise.expressions import CombinedExpression, Connector, F, Value
+from tortoise.functions import Count, Sum
 from tortoise.indexes import Index
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 if TYPE_CHECKING:
     from models.line import Line
@@ -69,3 +73,43 @@ class UsageRecord(Model):
         table = "usage_record"
         # a line's detail, newest first, by keyset; totals of a period per kind
         indexes = (Index(fields=("line_id", "started_at", "id"), name="usage_line_started_idx"),)
+
+
+@dataclass(frozen=True)
+class KindTotal:
+    """A kind's sum over a line's detail: records, billed minutes, messages, bytes, cost."""
+
+    kind: UsageKind
+    count: int
+    minutes: int
+    messages: int
+    bytes: int
+    cost: int
+
+
+async def totals_by_kind(query: QuerySet[UsageRecord]) -> list[KindTotal]:
+    """One grouped read: minutes are summed per record as billed (started minutes)."""
+    rows = (
+        await query.annotate(
+            records=Count("id"),
+            # integer division in SQLite and PostgreSQL alike: each started minute
+            minutes=Sum(CombinedExpression(F("seconds") + 59, Connector.div, Value(60))),
+            messages=Sum("units"),
+            volume=Sum("bytes"),
+            charged=Sum("cost"),
+        )
+        .group_by("kind")
+        .values("kind", "records", "minutes", "messages", "volume", "charged")
+    )
+    found = {
+        UsageKind(row["kind"]): KindTotal(
+            UsageKind(row["kind"]),
+            int(row["records"] or 0),
+            int(row["minutes"] or 0),
+            int(row["messages"] or 0),
+            int(row["volume"] or 0),
+            int(row["charged"] or 0),
+        )
+        for row in rows
+    }
+    return [found[kind] for kind in UsageKind if kind in found]

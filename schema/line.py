@@ -25,6 +25,7 @@ from resolvers.payment import resolve_payments
 from resolvers.request import resolve_requests
 from resolvers.tariff_change import resolve_preview
 from resolvers.trust import resolve_offer
+from resolvers.usage import resolve_usage
 from schema.access.permissions import line_field, line_field_with_args, line_mutation
 from schema.access.types import AuditEntry, LineGrant, LineRelation
 from schema.allowance import Allowance
@@ -43,6 +44,7 @@ from schema.service import LineService
 from schema.tariff import Tariff
 from schema.tariff_change import TariffChangePreview, tariff_db_id
 from schema.trust import TrustPaymentOffer
+from schema.usage import UsageFilter, UsageRecordConnection
 
 # registered in place (strawberry.enum returns the same class): fields use the domain enum
 strawberry.enum(DeviceKind, description="What the SIM is in.")
@@ -163,6 +165,20 @@ class Line(relay.Node):
     ) -> list[Autopay] | None:
         found = await resolve_autopays(info, root)
         return found  # type: ignore[return-value]  # rows, read by the Autopay type
+
+    @line_field_with_args(
+        Capability.VIEW_USAGE, "Calls, messages and data, newest first, with totals per kind."
+    )
+    async def usage(
+        self,
+        root: strawberry.Parent[LineView],
+        filter: UsageFilter | None = None,
+        first: int | None = HISTORY_PAGE,
+        after: str | None = None,
+    ) -> UsageRecordConnection | None:
+        args = PageArgs(first=HISTORY_PAGE if first is None else first, after=after)
+        query = (filter or UsageFilter()).to_query()
+        return UsageRecordConnection.from_detail(await resolve_usage(root, query, args))
 
     @line_field_with_args(Capability.VIEW_USAGE, "What was asked of it, newest first.")
     async def requests(

@@ -122,6 +122,8 @@ LINE_FIELD_SPEC: dict[str, str | None] = {
     "payments": "VIEW_USAGE",
     "trustPayment": "TRUST_PAYMENT",
     "autopays": "MANAGE_LINE",
+    # usage (API.md section 10)
+    "usage": "VIEW_USAGE",
 }
 # the required arguments of fields that have some (a tariff of the demo catalogue)
 FIELD_ARGUMENTS = {"tariffChangePreview": '(tariffId: "VGFyaWZmOjE=")'}

@@ -40,6 +40,10 @@ SCOPED_TYPES = {
     "Autopay",
     "TrustPaymentOffer",
     "TrustPayment",
+    "UsageRecordConnection",
+    "UsageRecordEdge",
+    "UsageRecord",
+    "UsageTotal",
 }
 GUARDED = {
     # visible lines only: resolvers/access/lines.py
@@ -100,6 +104,10 @@ GUARDED = {
     ("PaymentConnection", "edges"),
     ("PaymentEdge", "node"),
     ("TrustPaymentOffer", "current"),
+    # plumbing under the guarded Line.usage
+    ("UsageRecordConnection", "edges"),
+    ("UsageRecordConnection", "totals"),
+    ("UsageRecordEdge", "node"),
 }
 
 
