@@ -447,6 +447,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ledger_service": {"en": "Service connected: {service}", "ru": "Подключение услуги: {service}"},
     "ledger_monthly_fee": {"en": "Monthly fee: {tariff}", "ru": "Абонентская плата: {tariff}"},
     "ledger_subscription": {"en": "Subscription: {service}", "ru": "Подписка: {service}"},
+    "invalid_counterpart": {
+        "en": "Give the other number in any usual form, or a short code.",
+        "ru": "Укажите номер собеседника в любом привычном виде или короткий номер.",
+    },
+    "invalid_month": {
+        "en": 'Give the month as "2026-11".',
+        "ru": "Укажите месяц в виде «2026-11».",
+    },
+    "ledger_usage": {
+        "en": "Calls, messages and internet beyond the packages",
+        "ru": "Звонки, сообщения и интернет сверх пакетов",
+    },
     "ledger_block_day": {"en": "Voluntary block: {day}", "ru": "Добровольная блокировка: {day}"},
     # the request history ("История заявок"): what each request was
     "request_tariff_change": {
@@ -487,6 +499,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Период должен заканчиваться позже начала и быть не длиннее года.",
     },
     "export_transactions_file": {"en": "statement {msisdn}", "ru": "выписка {msisdn}"},
+    "export_usage_file": {"en": "usage {msisdn}", "ru": "детализация {msisdn}"},
     "export_date": {"en": "Date (Moscow time)", "ru": "Дата (время московское)"},
     "export_kind": {"en": "Kind", "ru": "Тип"},
     "export_description": {"en": "Description", "ru": "Описание"},
@@ -565,6 +578,45 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Card binding check, returned at once",
         "ru": "Проверка карты при привязке, сумма вернётся",
     },
+    # usage-detail files (jobs/usage_files): PDF, XLSX and CSV
+    "usage_export_title": {"en": "Usage details", "ru": "Детализация расходов"},
+    "usage_export_number": {"en": "Number: {msisdn}", "ru": "Номер: {msisdn}"},
+    "usage_export_period": {"en": "Period: {start} – {end}", "ru": "Период: {start} – {end}"},
+    "usage_export_generated": {
+        "en": "Generated {moment} (Moscow time)",
+        "ru": "Сформирована {moment} (время московское)",
+    },
+    "usage_export_page": {"en": "Page {page} of {pages}", "ru": "Страница {page} из {pages}"},
+    "usage_export_truncated": {
+        "en": "A PDF holds at most {count} rows. The full list is in the XLSX and CSV files.",
+        "ru": "Число строк в PDF ограничено ({count}). Полная детализация — в файлах XLSX и CSV.",
+    },
+    "usage_export_empty": {
+        "en": "No usage in this period.",
+        "ru": "За этот период расходов нет.",
+    },
+    "usage_export_sheet": {"en": "Usage", "ru": "Детализация"},
+    "usage_export_total": {"en": "Total", "ru": "Итого"},
+    "usage_export_col_time": {"en": "Date and time (Moscow)", "ru": "Дата и время (МСК)"},
+    "usage_export_col_kind": {"en": "Type", "ru": "Тип"},
+    "usage_export_col_direction": {"en": "Direction", "ru": "Направление"},
+    "usage_export_col_number": {"en": "Number", "ru": "Номер"},
+    "usage_export_col_amount": {"en": "Duration, volume", "ru": "Длительность, объём"},
+    "usage_export_col_seconds": {"en": "Duration, s", "ru": "Длительность, с"},
+    "usage_export_col_kb": {"en": "Volume, KB", "ru": "Объём, КБ"},
+    "usage_export_col_units": {"en": "Count", "ru": "Количество"},
+    "usage_export_col_roaming": {"en": "Roaming", "ru": "Роуминг"},
+    "usage_export_col_cost": {"en": "Cost", "ru": "Стоимость"},
+    "usage_export_col_cost_rub": {"en": "Cost, RUB", "ru": "Стоимость, ₽"},
+    "usage_export_kind_call": {"en": "Call", "ru": "Звонок"},
+    "usage_export_kind_sms": {"en": "SMS", "ru": "SMS"},
+    "usage_export_kind_mms": {"en": "MMS", "ru": "MMS"},
+    "usage_export_kind_data": {"en": "Data", "ru": "Интернет"},
+    "usage_export_direction_in": {"en": "Incoming", "ru": "Входящий"},
+    "usage_export_direction_out": {"en": "Outgoing", "ru": "Исходящий"},
+    "usage_export_roaming": {"en": "Roaming", "ru": "Роуминг"},
+    "usage_export_kb": {"en": "{value} KB", "ru": "{value} КБ"},
+    "usage_export_mb": {"en": "{value} MB", "ru": "{value} МБ"},
     # texts sent out: SMS, USSD answers, e-mail (language: see OPERATOR_LANGUAGE in i18n)
     "login_locked_sms": {
         "en": "Someone asked for a temporary password, but login is locked after wrong "
