@@ -13,7 +13,15 @@ from auth.lookup import find_user, login_key, login_of
 from auth.passwords import Hasher
 from cli import demo_data as data
 from cli.db import ensure_sqlite_dir, wipe_all
-from cli.demo_money import demo_money, give_bonuses_on_tariff, money_history
+from cli.demo_money import (
+    HISTORY_MONTHS,
+    current_fee,
+    demo_money,
+    give_bonuses_on_tariff,
+    money_history,
+    period_starts,
+)
+from cli.demo_usage import demo_usage
 from config import Settings
 from devprovider.hub import DEV_PROVIDER_ID, DEV_USERS, dev_issuer, dev_landing_uri
 from models import (
@@ -123,9 +131,7 @@ async def load_demo(settings: Settings) -> dict[str, User]:
             payer = people[user] if user else await User.get(id=contracts[contract].holder_id)
             await money_history(line, tariff, payer, people, now)
             await post_entry(line.id, top_up, EntryKind.TOP_UP, "Пополнение картой")
-            await post_entry(
-                line.id, -tariff.monthly_fee, EntryKind.CHARGE, f"Абонентская плата: {tariff.name}"
-            )
+            await current_fee(line, tariff, now)
             for code in codes:
                 service = services[code]
                 await LineService.create(line=line, service=service, price=service.price)
@@ -138,6 +144,7 @@ async def load_demo(settings: Settings) -> dict[str, User]:
             await respond(offer.id, person.id, True, Actor(person.id))  # and she accepted
         await _history(people, now)
         await demo_money(settings, people)
+        await demo_usage(now, period_starts(now, HISTORY_MONTHS + 1))
     for msisdn, reason, by in data.BLOCKS:
         line = await Line.get(msisdn=msisdn)
         await block(line.id, BlockReason(reason), None, Actor(people[by].id))

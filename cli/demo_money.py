@@ -18,19 +18,22 @@ from config import Settings
 from devacquirer.hub import dev_store_path
 from devacquirer.store import AcquirerStore
 from gateways.acquirer import acquirer_credentials
-from i18n import OPERATOR_LANGUAGE, OPERATOR_TIME_ZONE, translate
+from i18n import OPERATOR_LANGUAGE, translate
 from models import (
     Card,
     EntryKind,
     LedgerEntry,
     Line,
+    LineService,
     Payment,
     PaymentPurpose,
     PaymentStatus,
+    Service,
     Tariff,
     User,
 )
 from models.access.audit import Actor
+from models.allowance import month_before, next_month_start
 from models.autopay import AutopayMode, set_autopay
 from models.card import CardFacts, save_card
 from models.ledger import charge
@@ -57,12 +60,33 @@ async def give_bonuses_on_tariff() -> None:
 
 
 def _month_start(now: datetime, months_ago: int) -> datetime:
-    local = now.astimezone(OPERATOR_TIME_ZONE).replace(
-        day=1, hour=0, minute=0, second=0, microsecond=0
-    )
+    """The start of a billing period (the lines' periods are calendar months, 1st 00:00
+    UTC, as models.allowance sets them): the current one, or one `months_ago` before."""
+    start = month_before(next_month_start(now))
     for _ in range(months_ago):
-        local = (local - timedelta(days=1)).replace(day=1)
-    return local.astimezone(UTC)
+        start = month_before(start)
+    return start
+
+
+async def current_fee(line: Line, tariff: Tariff, now: datetime) -> None:
+    """This period's monthly fee, under the key the billing day gives it."""
+    if tariff.monthly_fee:
+        await _fee(line, tariff, _month_start(now, 0), dated=False)
+
+
+async def _fee(line: Line, tariff: Tariff, start: datetime, *, dated: bool = True) -> None:
+    text = translate("ledger_monthly_fee", OPERATOR_LANGUAGE, tariff=tariff.name)
+    async with in_transaction() as conn:
+        fee = await charge(
+            conn,
+            line.id,
+            tariff.monthly_fee,
+            text,
+            allow_debt=True,
+            idempotency_key=f"fee:{start:%Y-%m-%d}",
+        )
+    if dated:
+        await LedgerEntry.filter(id=fee.id).update(created_at=start + timedelta(hours=1))
 
 
 async def money_history(
@@ -75,22 +99,12 @@ async def money_history(
     for months_ago in range(HISTORY_MONTHS, 0, -1):
         start = _month_start(now, months_ago)
         gift = GIFTS.get((line.msisdn, months_ago))
-        await _paid(line, people[gift] if gift else payer, amount, start - timedelta(hours=38))
+        await paid(line, people[gift] if gift else payer, amount, start - timedelta(hours=38))
         if tariff.monthly_fee:
-            text = translate("ledger_monthly_fee", OPERATOR_LANGUAGE, tariff=tariff.name)
-            async with in_transaction() as conn:
-                fee = await charge(
-                    conn,
-                    line.id,
-                    tariff.monthly_fee,
-                    text,
-                    allow_debt=True,
-                    idempotency_key=f"fee:{start:%Y-%m-%d}",
-                )
-            await LedgerEntry.filter(id=fee.id).update(created_at=start + timedelta(hours=1))
+            await _fee(line, tariff, start)
 
 
-async def _paid(line: Line, payer: User, amount: int, at: datetime) -> None:
+async def paid(line: Line, payer: User, amount: int, at: datetime) -> None:
     """A top-up by a card typed in, as the acquirer would have confirmed it."""
     payment = await Payment.create(
         payer_id=payer.id,
@@ -129,8 +143,17 @@ async def bind_demo_card(settings: Settings, anna: User) -> Card:
         return await save_card(conn, anna.id, facts)
 
 
+def period_starts(now: datetime, count: int) -> list[datetime]:
+    """The current billing period's start, then the earlier ones'."""
+    return [_month_start(now, n) for n in range(count)]
+
+
 async def demo_money(settings: Settings, people: dict[str, User]) -> None:
     """What the demo holds once the lines and their history exist."""
+    # services were connected long ago (a subscription can only be forgotten then), and
+    # the horoscope answers at its own short number
+    await LineService.all().update(connected_at=datetime.now(UTC) - TENURE)
+    await Service.filter(code="horoscope").update(short_number="5055")
     anna = people["anna"]
     card = await bind_demo_card(settings, anna)
     masha = await Line.get(msisdn="9031234568")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# the modules declaring the jobs named here (importing them registers the jobs)
-from jobs import housekeeping, lines, payments  # noqa: F401
+# every module declaring jobs, scheduled or queued by requests: importing them registers
+# the jobs, and `linehub worker` imports nothing else that would
+from jobs import exports, housekeeping, lines, payments, usage_export  # noqa: F401
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,8 @@ class Service(Searchable, Model):
     # codes of the tariffs that do not allow it (a children's tariff and roaming), comma
     # separated: a handful at most, read with the service
     forbidden_on = fields.CharField(max_length=400, null=True)
+    # a content service's own short number: a call or message to it is using the service
+    short_number = fields.CharField(max_length=8, null=True)
 
     class Meta:
         table = "service"

@@ -9,16 +9,20 @@ and still adds up: the row's amount is the sum of its records' costs.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
-from tortoise.expressions import CombinedExpression, Connector, F, Value
+from tortoise.expressions import CombinedExpression, Connector, F, Q, Value
 from tortoise.functions import Count, Sum
 from tortoise.indexes import Index
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
+
+from models.errors import DomainError, ErrorCode
 
 if TYPE_CHECKING:
     from models.line import Line
@@ -113,3 +117,78 @@ async def totals_by_kind(query: QuerySet[UsageRecord]) -> list[KindTotal]:
         for row in rows
     }
     return [found[kind] for kind in UsageKind if kind in found]
+
+
+@dataclass(frozen=True)
+class UsageQuery:
+    """What of a line's usage is asked for: the detail's filter, as the schema takes it
+    and as an export job carries it (`as_json` / `from_json`)."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    kinds: tuple[UsageKind, ...] = ()
+    direction: Direction | None = None
+    roaming: bool | None = None
+    counterpart: str | None = None  # normalised (models.msisdn.normalize_any_number)
+
+    def records(self, line_id: int) -> QuerySet[UsageRecord]:
+        if self.start is not None and self.end is not None and self.start > self.end:
+            raise DomainError(ErrorCode.INVALID_INPUT, "invalid_range", field=["filter", "from"])
+        query = UsageRecord.filter(line_id=line_id)
+        if self.start is not None:
+            query = query.filter(started_at__gte=self.start)
+        if self.end is not None:
+            query = query.filter(started_at__lt=self.end)
+        if self.kinds:
+            query = query.filter(kind__in=list(self.kinds))
+        if self.direction is not None:
+            query = query.filter(direction=self.direction)
+        if self.roaming is not None:
+            query = query.filter(roaming=self.roaming)
+        if self.counterpart:
+            query = query.filter(counterpart=self.counterpart)
+        return query
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None,
+            "kinds": [kind.value for kind in self.kinds],
+            "direction": self.direction.value if self.direction else None,
+            "roaming": self.roaming,
+            "counterpart": self.counterpart,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> UsageQuery:
+        def moment(text: str | None) -> datetime | None:
+            return datetime.fromisoformat(text) if text else None
+
+        return cls(
+            moment(data.get("start")),
+            moment(data.get("end")),
+            tuple(UsageKind(kind) for kind in data.get("kinds") or ()),
+            Direction(data["direction"]) if data.get("direction") else None,
+            data.get("roaming"),
+            data.get("counterpart"),
+        )
+
+
+async def oldest_first(
+    query: QuerySet[UsageRecord], page: int = 1000
+) -> AsyncIterator[list[UsageRecord]]:
+    """The records of `query` oldest first, in keyset pages (started_at, id): memory
+    stays flat and no page rescans the ones before it."""
+    after: tuple[datetime, int] | None = None
+    while True:
+        window = query
+        if after is not None:
+            at, last = after
+            window = window.filter(Q(started_at__gt=at) | Q(started_at=at, id__gt=last))
+        rows = list(await window.order_by("started_at", "id").limit(page))
+        if not rows:
+            return
+        yield rows
+        if len(rows) < page:
+            return
+        after = (rows[-1].started_at, rows[-1].id)

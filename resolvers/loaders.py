@@ -36,6 +36,7 @@ from models.autopay import Autopay
 from models.block import year_start
 from models.card import Card
 from models.compiled import Compiled
+from models.expenses import ExpenseReport, Month, expense_reports
 from models.payment import Payment
 from models.trust import TrustOffer, offers
 from resolvers.pagination import Keyset, Page
@@ -182,6 +183,21 @@ class TrustOfferByLineIdLoader(Loader[int, TrustOffer]):
         return [found[key] for key in keys]
 
 
+class ExpensesByLineIdLoader(Loader[tuple[int, str], ExpenseReport]):
+    """A line's expense report, keyed by (line id, "YYYY-MM"): lines asking for the same
+    month share four reads."""
+
+    async def batch_load_fn(self, keys: list[tuple[int, str]]) -> list[ExpenseReport]:
+        by_month: dict[str, list[int]] = defaultdict(list)
+        for line_id, month in keys:
+            by_month[month].append(line_id)
+        found: dict[tuple[int, str], ExpenseReport] = {}
+        for month, line_ids in by_month.items():
+            reports = await expense_reports(sorted(set(line_ids)), Month.parse(month))
+            found.update(((line_id, month), report) for line_id, report in reports.items())
+        return [found[key] for key in keys]
+
+
 class GrantsByLineIdLoader(Loader[int, list[Grant]]):
     """Live (not revoked) grants of each line, newest first."""
 
@@ -323,6 +339,7 @@ class Loaders:
         )
         self.autopays_by_line_id = AutopaysByLineIdLoader()
         self.trust_offer_by_line_id = TrustOfferByLineIdLoader(self.line_by_id)
+        self.expenses_by_line_id = ExpensesByLineIdLoader()
         self._access: LineAccessByLineIdLoader | None = None
 
     def line_access(self, viewer_id: int, session_cap: AccessLevel) -> LineAccessByLineIdLoader:

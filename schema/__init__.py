@@ -35,6 +35,7 @@ from schema.sms import SmsMutations
 from schema.tariff import TariffQueries
 from schema.tariff_change import TariffChangeMutations
 from schema.trust import TrustMutations
+from schema.usage import UsageMutations
 
 Query = merge_types(
     "Query", (ViewerQueries, NodeQueries, TariffQueries, ServiceQueries, SocialQueries)
@@ -56,6 +57,7 @@ Mutation = merge_types(
         CardMutations,
         AutopayMutations,
         TrustMutations,
+        UsageMutations,
     ),
 )
 

@@ -19,6 +19,7 @@ from resolvers.access.viewer import resolve_set_primary_line
 from resolvers.autopay import resolve_autopays
 from resolvers.block import resolve_block
 from resolvers.context import Context
+from resolvers.expenses import resolve_line_expenses
 from resolvers.ids import db_id
 from resolvers.pagination import PageArgs
 from resolvers.payment import resolve_payments
@@ -32,6 +33,7 @@ from schema.allowance import Allowance
 from schema.autopay import Autopay
 from schema.block import LineBlock
 from schema.contract import Contract
+from schema.expenses import ExpenseReport
 from schema.identity.mutations import MobileNetworkAccess
 from schema.identity.types import AccessLevel
 from schema.ledger import LedgerEntry, LedgerFilter
@@ -179,6 +181,16 @@ class Line(relay.Node):
         args = PageArgs(first=HISTORY_PAGE if first is None else first, after=after)
         query = (filter or UsageFilter()).to_query()
         return UsageRecordConnection.from_detail(await resolve_usage(root, query, args))
+
+    @line_field_with_args(
+        Capability.VIEW_USAGE,
+        'A month\'s expenses by category ("2026-11"), beside the month before.',
+    )
+    async def expenses(
+        self, root: strawberry.Parent[LineView], info: Info[Context, None], month: str
+    ) -> ExpenseReport | None:
+        found = await resolve_line_expenses(info, root, month)
+        return found  # type: ignore[return-value]  # read by ExpenseReport
 
     @line_field_with_args(Capability.VIEW_USAGE, "What was asked of it, newest first.")
     async def requests(

@@ -7,13 +7,20 @@ from decimal import ROUND_HALF_UP
 from decimal import Decimal as PyDecimal
 
 import strawberry
+from strawberry.types import Info
 
 import models
+from jobs.usage_files import ExportFormat
 from models.usage import Direction, KindTotal, UsageKind
+from resolvers import usage as usage_resolvers
+from resolvers.context import Context
 from resolvers.usage import UsageFilter as UsageQuery
 from resolvers.usage import UsagePage
+from schema.access.permissions import line_mutation
+from schema.job import Job
+from schema.mutation import run_payload
 from schema.pagination import Connection
-from schema.scalars import Decimal, Money
+from schema.scalars import Decimal, Money, UserError
 
 # registered in place (strawberry.enum returns the same class): fields use the domain enum
 strawberry.enum(UsageKind, description="A call, an SMS, an MMS or a data session.")
@@ -103,3 +110,39 @@ class UsageFilter:
         return UsageQuery(
             self.from_, self.to, self.kinds, self.direction, self.roaming, self.counterpart
         )
+
+
+strawberry.enum(ExportFormat, description="PDF (10 000 rows at most), XLSX or CSV.")
+
+
+@strawberry.input
+class RequestUsageExportInput:
+    msisdn: str = strawberry.field(description="The number, any format.")
+    format: ExportFormat = strawberry.field(description="PDF, XLSX or CSV.")
+    filter: UsageFilter | None = strawberry.field(
+        default=None, description="What to export; without a period, the last 30 days."
+    )
+
+
+@strawberry.type
+class RequestUsageExportPayload:
+    job: Job | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class UsageMutations:
+    @line_mutation(
+        usage_resolvers.resolve_request_usage_export,
+        "The usage detail as a file (PDF, XLSX or CSV), made in the background.",
+    )
+    async def request_usage_export(
+        self, info: Info[Context, None], input: RequestUsageExportInput
+    ) -> RequestUsageExportPayload:
+        work = usage_resolvers.resolve_request_usage_export(
+            info,
+            input.msisdn,
+            (input.filter or UsageFilter()).to_query(),
+            input.format.value,
+        )
+        return await run_payload(info, RequestUsageExportPayload, work, "job")

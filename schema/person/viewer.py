@@ -12,6 +12,12 @@ from resolvers.access.lines import LineView, line_by_number, visible_lines
 from resolvers.access.requests import pending_requests_for_owner
 from resolvers.card import resolve_cards
 from resolvers.context import Context
+from resolvers.expenses import (
+    ExpenseView,
+    ForgottenView,
+    resolve_family_expenses,
+    resolve_forgotten,
+)
 from resolvers.identity.sessions import resolve_sessions
 from resolvers.job import resolve_jobs
 from resolvers.pagination import PageArgs
@@ -20,6 +26,7 @@ from schema.access.permissions import prefetch
 from schema.access.types import AccessRequest, LineGrant
 from schema.card import Card
 from schema.contract import Contract
+from schema.expenses import ExpenseReport, ForgottenSubscription
 from schema.identity.types import Session
 from schema.job import Job
 from schema.line import Line, LineFilter
@@ -84,6 +91,20 @@ class Viewer:
     )
     async def cards(self, info: Info[Context, None]) -> list[models.Card]:
         return await resolve_cards(info)
+
+    @strawberry.field(
+        description='A month\'s expenses ("2026-11") of every line whose usage you may see.',
+        graphql_type=list[ExpenseReport],
+    )
+    async def family_expenses(self, info: Info[Context, None], month: str) -> list[ExpenseView]:
+        return await resolve_family_expenses(info, month)
+
+    @strawberry.field(
+        description="Paid subscriptions on your lines nobody used for 60 days or more.",
+        graphql_type=list[ForgottenSubscription],
+    )
+    async def forgotten_subscriptions(self, info: Info[Context, None]) -> list[ForgottenView]:
+        return await resolve_forgotten(info)
 
     @strawberry.field(description="Jobs you asked for (exports), newest first.")
     async def jobs(

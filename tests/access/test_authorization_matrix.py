@@ -124,9 +124,13 @@ LINE_FIELD_SPEC: dict[str, str | None] = {
     "autopays": "MANAGE_LINE",
     # usage (API.md section 10)
     "usage": "VIEW_USAGE",
+    "expenses": "VIEW_USAGE",
 }
 # the required arguments of fields that have some (a tariff of the demo catalogue)
-FIELD_ARGUMENTS = {"tariffChangePreview": '(tariffId: "VGFyaWZmOjE=")'}
+FIELD_ARGUMENTS = {
+    "tariffChangePreview": '(tariffId: "VGFyaWZmOjE=")',
+    "expenses": '(month: "2026-11")',
+}
 MUTATION_SPEC: dict[str, str] = {
     "grantLineAccess": "MANAGE_ACCESS",
     "revokeLineAccess": "MANAGE_ACCESS",
@@ -147,6 +151,7 @@ MUTATION_SPEC: dict[str, str] = {
     "setAutopay": "MANAGE_LINE",
     "removeAutopay": "MANAGE_LINE",
     "takeTrustPayment": "TRUST_PAYMENT",
+    "requestUsageExport": "VIEW_USAGE",
 }
 
 
@@ -345,6 +350,13 @@ MUTATIONS: dict[str, Case] = {
     "removeAutopay": Case(
         "mutation($id: ID!) { removeAutopay(input: {autopayId: $id}) { errors { code } } }",
         lambda m, fx: {"id": fx["autopay_ids"][m]},
+    ),
+    # a period that ends before it starts: refused after the check, nothing is queued
+    "requestUsageExport": Case(
+        "mutation($m: String!) { requestUsageExport(input: {msisdn: $m, format: CSV,"
+        ' filter: {from: "2026-11-02T00:00:00Z", to: "2026-11-01T00:00:00Z"}})'
+        " { errors { code } } }",
+        lambda m, fx: {"m": m},
     ),
     # a malformed key: refused after the check, nothing is lent
     "takeTrustPayment": Case(

@@ -44,6 +44,8 @@ SCOPED_TYPES = {
     "UsageRecordEdge",
     "UsageRecord",
     "UsageTotal",
+    "ExpenseReport",
+    "ForgottenSubscription",
 }
 GUARDED = {
     # visible lines only: resolvers/access/lines.py
@@ -87,6 +89,7 @@ GUARDED = {
     ("UnblockLinePayload", "request"),
     ("SendSmsPayload", "request"),
     ("RequestTransactionsExportPayload", "job"),
+    ("RequestUsageExportPayload", "job"),
     # connection plumbing under the guarded Line.requests
     ("LineRequestConnection", "edges"),
     ("LineRequestEdge", "node"),
@@ -108,6 +111,9 @@ GUARDED = {
     ("UsageRecordConnection", "edges"),
     ("UsageRecordConnection", "totals"),
     ("UsageRecordEdge", "node"),
+    # the viewer's lines with VIEW_USAGE only: resolvers/expenses.py
+    ("Viewer", "familyExpenses"),
+    ("Viewer", "forgottenSubscriptions"),
 }
 
 

@@ -7,6 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
+
+from models import UsageRecord
 
 NETWORK_KEY = "test-network-key"
 ANNA, MASHA, PETYA, MODEM, GALINA = (
@@ -48,3 +51,19 @@ async def send(client: httpx.AsyncClient, text: str, key: str = NETWORK_KEY) -> 
         content=text.encode(),
         headers={"Authorization": f"Bearer {key}", "Content-Type": "application/x-ndjson"},
     )
+
+
+@pytest.fixture
+async def demo(demo: dict[str, Any]) -> dict[str, Any]:
+    """The demo family without its months of usage: these tests count the records they
+    send (the demo's usage is read in tests/usage/test_demo_usage.py)."""
+    await UsageRecord.filter(network_id__startswith="demo-").delete()
+    return demo
+
+
+@pytest.fixture
+async def load_demo(settings: Any) -> dict[str, Any]:
+    """The demo family with its months of usage, as `linehub demo` loads it."""
+    from cli.demo import load_demo as load
+
+    return await load(settings)
