@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import smtplib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
@@ -18,25 +20,50 @@ class EmailNotSent(Exception):
     """The mail server could not take the message (down, refused, timed out)."""
 
 
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # "application/pdf"
+    data: bytes
+
+
+NO_ATTACHMENTS: Sequence[Attachment] = ()
+
+
 class EmailGateway(Protocol):
-    async def send(self, to: str, subject: str, text: str) -> None:
+    async def send(
+        self, to: str, subject: str, text: str, attachments: Sequence[Attachment] = NO_ATTACHMENTS
+    ) -> None:
         """Hand the message on, or raise EmailNotSent."""
         ...
 
 
 class ConsoleEmail:
-    async def send(self, to: str, subject: str, text: str) -> None:
-        log.info("e-mail to %s: %s\n%s", to, subject, text)
+    async def send(
+        self, to: str, subject: str, text: str, attachments: Sequence[Attachment] = NO_ATTACHMENTS
+    ) -> None:
+        names = ", ".join(a.filename for a in attachments)
+        log.info("e-mail to %s: %s\n%s%s", to, subject, text, f"\n[{names}]" if names else "")
 
 
 class FileEmail:
-    """One JSON object a line: {to, subject, text, sent_at}."""
+    """One JSON object a line: {to, subject, text, sent_at}, and the attachments' names,
+    types and sizes (not their content: the outbox is for reading what was sent)."""
 
     def __init__(self, path: str) -> None:
         self.outbox = JsonLinesOutbox(path)
 
-    async def send(self, to: str, subject: str, text: str) -> None:
-        await self.outbox.append(to=to, subject=subject, text=text)
+    async def send(
+        self, to: str, subject: str, text: str, attachments: Sequence[Attachment] = NO_ATTACHMENTS
+    ) -> None:
+        if not attachments:
+            await self.outbox.append(to=to, subject=subject, text=text)
+            return
+        files = [
+            {"filename": a.filename, "content_type": a.content_type, "size": len(a.data)}
+            for a in attachments
+        ]
+        await self.outbox.append(to=to, subject=subject, text=text, attachments=files)
 
 
 class SmtpEmail:
@@ -46,10 +73,17 @@ class SmtpEmail:
         self.url = urlsplit(url)
         self.sender = sender
 
-    async def send(self, to: str, subject: str, text: str) -> None:
+    async def send(
+        self, to: str, subject: str, text: str, attachments: Sequence[Attachment] = NO_ATTACHMENTS
+    ) -> None:
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = self.sender, to, subject
         message.set_content(text)
+        for attachment in attachments:
+            main, _, sub = attachment.content_type.partition(";")[0].partition("/")
+            message.add_attachment(
+                attachment.data, maintype=main, subtype=sub, filename=attachment.filename
+            )
         try:
             await asyncio.to_thread(self._send, message, to)
         except (OSError, smtplib.SMTPException) as exc:

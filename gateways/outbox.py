@@ -16,7 +16,7 @@ class JsonLinesOutbox:
         self.path = Path(path)
         self._lock = asyncio.Lock()
 
-    async def append(self, **fields: str) -> None:
+    async def append(self, **fields: object) -> None:
         line = json.dumps({**fields, "sent_at": datetime.now(UTC).isoformat()}, ensure_ascii=False)
         async with self._lock:
             await asyncio.to_thread(self._write, line)

@@ -500,6 +500,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "export_transactions_file": {"en": "statement {msisdn}", "ru": "выписка {msisdn}"},
     "export_usage_file": {"en": "usage {msisdn}", "ru": "детализация {msisdn}"},
+    "report_subject": {
+        "en": "Usage of {msisdn} for {month}",
+        "ru": "Детализация номера {msisdn} за {month}",
+    },
+    "report_body": {
+        "en": "Attached: the calls, messages and internet of {msisdn} for {month}, with what "
+        "they cost. You asked for this report in the app; switch it off there.",
+        "ru": "Во вложении — звонки, сообщения и интернет номера {msisdn} за {month} и их "
+        "стоимость. Отчёт включён в приложении, там же его можно отключить.",
+    },
     "export_date": {"en": "Date (Moscow time)", "ru": "Дата (время московское)"},
     "export_kind": {"en": "Kind", "ru": "Тип"},
     "export_description": {"en": "Description", "ru": "Описание"},

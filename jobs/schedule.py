@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 # every module declaring jobs, scheduled or queued by requests: importing them registers
 # the jobs, and `linehub worker` imports nothing else that would
-from jobs import exports, housekeeping, lines, payments, usage_export  # noqa: F401
+from jobs import exports, housekeeping, lines, payments, reports, usage_export  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,11 @@ SCHEDULE: tuple[Scheduled, ...] = (
         "payments.trust_due",
         "*/5 * * * *",
         "trust payments past their date and unpaid: overdue, the line suspended",
+    ),
+    Scheduled(
+        "reports.monthly",
+        "0 6 1 * *",
+        "on the 1st, 09:00 Moscow time: last month's detail by e-mail to who asked for it",
     ),
     Scheduled(
         "lines.settle_blocks",

@@ -37,7 +37,7 @@ def _row(record: UsageRecord) -> UsageRow:
     )
 
 
-async def _pages(query: UsageQuery, line_id: int) -> AsyncIterator[list[UsageRow]]:
+async def pages(query: UsageQuery, line_id: int) -> AsyncIterator[list[UsageRow]]:
     async for records in oldest_first(query.records(line_id)):
         yield [_row(record) for record in records]
 
@@ -66,6 +66,6 @@ async def usage(
     async def report(done: int) -> None:
         await progress.report(done / total if total else 1.0)
 
-    written = await write_usage_file(path, fmt, header, _pages(asked, line_id), report)
+    written = await write_usage_file(path, fmt, header, pages(asked, line_id), report)
     name = translate("export_usage_file", language, msisdn=line.msisdn)
     return Output(written.path, f"{name}{fmt.suffix}", written.media_type)

@@ -39,6 +39,7 @@ from models.ledger import EntryKind, LedgerEntry, post_entry
 from models.line import DeviceKind, Line, LineStatus
 from models.payment import Payment, PaymentPurpose, PaymentStatus
 from models.person import User
+from models.report import MonthlyReport
 from models.request import LineRequest, LineRequestKind, LineRequestStatus
 from models.service import ChargePeriod, LineService, Service, ServiceKind
 from models.social import SocialAttempt, SocialIdentity, SocialLoginCode, SocialPurpose
@@ -84,6 +85,7 @@ __all__ = [
     "LineStatus",
     "LoginLock",
     "MobileNetworkAccess",
+    "MonthlyReport",
     "Payment",
     "PaymentPurpose",
     "PaymentStatus",

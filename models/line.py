@@ -77,6 +77,12 @@ class Line(Model):
     notify_low_balance = fields.BooleanField(default=True)
     low_balance_threshold = fields.BigIntField(default=100_00, description="kopecks")
     notify_usage = fields.BooleanField(default=True)
+    # the monthly report by e-mail (last month's detail, XLSX) goes to whoever switched
+    # it on, while they may still read the line's usage; null: off
+    monthly_report_to: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "linehub.User", related_name="monthly_reports", null=True, on_delete=fields.SET_NULL
+    )
+    monthly_report_to_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -103,6 +109,7 @@ class LineChanges:
     notify_low_balance: bool | None = None
     low_balance_threshold: int | None = None
     notify_usage: bool | None = None
+    monthly_report: bool | None = None
 
 
 def _validated(changes: LineChanges) -> dict[str, Any]:
@@ -136,6 +143,8 @@ async def update_line(line: Line, changes: LineChanges, actor: Actor) -> Line:
     (no save, no audit row).
     """
     updates = _validated(changes)
+    if changes.monthly_report is not None:
+        updates["monthly_report_to_id"] = actor.user_id if changes.monthly_report else None
     if updates:
         async with in_transaction() as conn:
             for name, value in updates.items():

@@ -58,6 +58,10 @@ class NotificationSettings:
     low_balance: bool = strawberry.field(description="SMS when the balance runs low.")
     usage: bool = strawberry.field(description="SMS when a package is nearly used up.")
     low_balance_threshold: Money = strawberry.field(description="What counts as low.")
+    monthly_report: bool = strawberry.field(
+        description="On the 1st, last month's detail (XLSX) by e-mail to whoever switched "
+        "it on, while they may read this line's usage."
+    )
 
 
 def _notification_settings(line: LineView) -> NotificationSettings:
@@ -66,6 +70,7 @@ def _notification_settings(line: LineView) -> NotificationSettings:
         low_balance=row.notify_low_balance,
         usage=row.notify_usage,
         low_balance_threshold=Money.from_kopecks(row.low_balance_threshold),
+        monthly_report=row.monthly_report_to_id is not None,
     )
 
 
@@ -275,6 +280,9 @@ class UpdateLineInput:
         default=None, description='Roubles, e.g. "100.00".'
     )
     notify_usage: bool | None = strawberry.field(default=None, description="On or off.")
+    monthly_report: bool | None = strawberry.field(
+        default=None, description="On (to your confirmed e-mail) or off."
+    )
 
 
 @strawberry.input
@@ -310,6 +318,7 @@ class LineMutations:
                 if threshold is None
                 else to_kopecks(threshold, field="lowBalanceThreshold"),
                 notify_usage=input.notify_usage,
+                monthly_report=input.monthly_report,
             )
             return await line_resolvers.resolve_update_line(info, input.msisdn, changes)
 

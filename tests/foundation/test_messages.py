@@ -184,7 +184,7 @@ def test_translation_never_shows_a_raw_key_or_placeholder() -> None:
     figures |= {"email": "e@example.org", "service": "s", "other": "o", "tariff": "t"}
     figures |= {"quota": 20, "to": "9031234568", "segments": 1, "amount": "1.00", "day": "1"}
     figures |= {"password": "Ab3dEf7h", "code": "123456", "msisdn": "9031234567", "link": "u"}
-    figures |= {"reason": "general_decline", "percent": 5, "attempts": 3}
+    figures |= {"reason": "general_decline", "percent": 5, "attempts": 3, "month": "2026-11"}
     figures |= {"start": "s", "end": "e", "moment": "m", "page": 1, "pages": 2, "value": "1,5"}
     for key in keys:
         for language in ("ru", "en"):
