@@ -16,16 +16,17 @@ async def test_a_period_is_charged_once_and_the_packages_renewed(demo) -> None:
     anna = await Line.get(msisdn="9031234567")  # 990 RUB, and a 15 RUB daily horoscope
     masha = await Line.get(msisdn="9031234568")  # 200 RUB, a 60 RUB monthly ringback tune
     end = (await Allowance.filter(line_id=masha.id).limit(1))[0].resets_at
-    balances = {line.id: line.balance for line in await Line.all()}
+    # money and bonuses together: a charge spends bonuses first (Anna's tariff gives them)
+    balances = {line.id: line.balance + line.bonus_balance for line in await Line.all()}
     due = {a.line_id for a in await Allowance.filter(resets_at__lte=end)}
     closed, charged = await close_due_periods(end + timedelta(minutes=1))
     assert closed == len(due) > 2  # every demo line's period ends at the same moment
-    after = {line.id: line.balance for line in await Line.all()}
+    after = {line.id: line.balance + line.bonus_balance for line in await Line.all()}
     assert charged == sum(balances[i] - after[i] for i in balances)
     masha_after = await Line.get(id=masha.id)
     assert masha_after.balance == balances[masha.id] - 20_000 - 6_000
     anna_after = await Line.get(id=anna.id)
-    assert anna_after.balance == balances[anna.id] - 99_000 - 1_500
+    assert anna_after.balance + anna_after.bonus_balance == balances[anna.id] - 99_000 - 1_500
     charges = await LedgerEntry.filter(line_id=masha.id, kind=EntryKind.CHARGE)
     keys = {entry.idempotency_key for entry in charges}
     assert f"fee:{end:%Y-%m-%d}" in keys
