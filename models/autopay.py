@@ -28,11 +28,10 @@ from models.line import Line
 from models.money import format_decimal, to_decimal
 from models.payment import (
     OPEN,
-    TOP_UP_MAX,
-    TOP_UP_MIN,
     Payment,
     PaymentPurpose,
     PaymentStatus,
+    check_top_up,
     open_payment,
 )
 from models.request import LineRequestKind, LineRequestStatus, record_request
@@ -93,14 +92,7 @@ def check_terms(
     day_of_month: int | None,
     monthly_limit: int | None,
 ) -> None:
-    if not TOP_UP_MIN <= amount <= TOP_UP_MAX:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
-            "top_up_out_of_range",
-            field=["amount"],
-            min=f"{TOP_UP_MIN // 100}",
-            max=f"{TOP_UP_MAX // 100}",
-        )
+    check_top_up(amount)
     if mode is AutopayMode.THRESHOLD and (threshold is None or not 0 <= threshold <= MAX_THRESHOLD):
         raise DomainError(ErrorCode.INVALID_INPUT, "autopay_threshold", field=["threshold"])
     if mode is AutopayMode.MONTHLY and (day_of_month is None or not 1 <= day_of_month <= 28):

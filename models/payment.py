@@ -120,7 +120,11 @@ class AcquirerState:
 
 def top_up_amount(amount: Decimal) -> int:
     """10.00 to 15 000.00 roubles, at most two decimals."""
-    kopecks = to_kopecks(amount)
+    return check_top_up(to_kopecks(amount))
+
+
+def check_top_up(kopecks: int) -> int:
+    """A top-up's size in kopecks, within TOP_UP_MIN and TOP_UP_MAX."""
     if not TOP_UP_MIN <= kopecks <= TOP_UP_MAX:
         raise DomainError(
             ErrorCode.INVALID_INPUT,
