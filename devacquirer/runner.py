@@ -1,23 +1,13 @@
-"""Run the acquirer for real: uvicorn on a loopback port, in a background thread.
-
-A thread, not a subprocess, on purpose: the test and the server share one `Behaviour`
-object and one store, so a test flips a switch with a plain assignment and the server's
-next answer changes. The socket is bound before the app is built, so the base URL (which
-confirmation URLs name) is known without racing another process for a "free" port.
-"""
+"""Run the acquirer for real: uvicorn on a loopback port, in a background thread
+(devprovider.loopback); the test and the server share one `Behaviour` and one store."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import socket
-import threading
-import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 
-import uvicorn
 from starlette.types import ASGIApp
 
 from devacquirer.acquirer import Acquirer
@@ -25,6 +15,7 @@ from devacquirer.app import create_acquirer_app
 from devacquirer.config import AcquirerConfig, Behaviour
 from devacquirer.notifier import Notifier
 from devacquirer.store import AcquirerStore
+from devprovider.loopback import in_thread, run_asgi
 
 STARTUP_TIMEOUT = 10.0
 SHUTDOWN_TIMEOUT = 10.0
@@ -84,69 +75,6 @@ class RunningAcquirer:
         await self.notifier.settled(within)
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError:
-        sock.close()
-        raise
-    sock.set_inheritable(True)
-    return sock
-
-
-@contextmanager
-def run_asgi(
-    build: Callable[[str], ASGIApp],
-    *,
-    host: str = "127.0.0.1",
-    port: int = 0,
-    name: str = "devacquirer",
-) -> Iterator[str]:
-    """Serve `build(base_url)` with uvicorn in a thread until the block ends; the base URL.
-
-    Also what the tests serve their webhook receiver with.
-    """
-    sock = _bind(host, port)
-    try:
-        base_url = f"http://{host}:{sock.getsockname()[1]}"
-        server = uvicorn.Server(
-            uvicorn.Config(
-                build(base_url),
-                log_level="warning",
-                access_log=False,
-                # Nothing here needs websockets or lifespan; not loading them keeps the
-                # thread free of their import-time deprecation warnings.
-                ws="none",
-                lifespan="off",
-                http="h11",
-            )
-        )
-        thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, name=name, daemon=True
-        )
-        thread.start()
-        try:
-            _wait_started(server, thread, name)
-            yield base_url
-        finally:
-            server.should_exit = True
-            thread.join(SHUTDOWN_TIMEOUT)
-    finally:
-        sock.close()
-
-
-def _wait_started(server: uvicorn.Server, thread: threading.Thread, name: str) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while not server.started:
-        if not thread.is_alive():
-            raise RuntimeError(f"{name}: uvicorn exited during startup")
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{name}: uvicorn did not start in time")
-        time.sleep(0.01)
-
-
 @contextmanager
 def run_acquirer(
     config: AcquirerConfig | None = None,
@@ -179,7 +107,7 @@ def run_acquirer(
         built.append((served, app.state.acquirer))
         return app
 
-    with run_asgi(build, host=host, port=port) as bound_url:
+    with run_asgi(build, host=host, port=port, name="devacquirer") as bound_url:
         served, acquirer = built[0]
         yield RunningAcquirer(
             base_url=served.base_url or bound_url, config=served, acquirer=acquirer
@@ -200,12 +128,5 @@ async def serve_acquirer(
         >>> async with serve_acquirer(AcquirerConfig()) as acquirer:
         ...     await http.get(acquirer.api_url + "/me", auth=acquirer.auth)
     """
-    manager = run_acquirer(config, store=store, host=host, port=port)
-    running = await asyncio.to_thread(manager.__enter__)
-    try:
+    async with in_thread(run_acquirer(config, store=store, host=host, port=port)) as running:
         yield running
-    except BaseException as exc:
-        if not await asyncio.to_thread(manager.__exit__, type(exc), exc, exc.__traceback__):
-            raise
-    else:
-        await asyncio.to_thread(manager.__exit__, None, None, None)

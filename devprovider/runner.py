@@ -1,29 +1,18 @@
-"""Run the provider for real: uvicorn on a loopback port, in a background thread.
-
-A thread, not a subprocess, on purpose: the test and the server share one `Behaviour`
-object, so a test flips a switch with a plain assignment and the server's next answer
-changes. The socket is bound before the app is built, so the issuer URL (which must name
-the real port) is known without racing another process for a "free" port.
-"""
+"""Run the provider for real: uvicorn on a loopback port, in a background thread
+(devprovider.loopback); the test and the server share one `Behaviour` object."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 
-import uvicorn
+from starlette.types import ASGIApp
 
 from devprovider.app import create_provider_app
 from devprovider.config import Behaviour, ProviderConfig
-
-STARTUP_TIMEOUT = 10.0
-SHUTDOWN_TIMEOUT = 10.0
+from devprovider.loopback import in_thread, run_asgi
 
 
 @dataclass(frozen=True)
@@ -51,18 +40,6 @@ class RunningProvider:
         return self.issuer.rstrip("/") + path
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError:
-        sock.close()
-        raise
-    sock.set_inheritable(True)
-    return sock
-
-
 @contextmanager
 def run_provider(
     config: ProviderConfig | None = None, *, host: str = "127.0.0.1", port: int = 0
@@ -81,45 +58,14 @@ def run_provider(
         ...     httpx.get(provider.metadata_url)
     """
     config = config or ProviderConfig()
-    sock = _bind(host, port)
-    try:
-        bound_port = sock.getsockname()[1]
-        issuer = config.issuer or f"http://{host}:{bound_port}"
-        config = dataclasses.replace(config, issuer=issuer)
-        server = uvicorn.Server(
-            uvicorn.Config(
-                create_provider_app(config),
-                log_level="warning",
-                access_log=False,
-                # Nothing here needs websockets or lifespan; not loading them keeps the
-                # thread free of their import-time deprecation warnings.
-                ws="none",
-                lifespan="off",
-                http="h11",
-            )
-        )
-        thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, name="devprovider", daemon=True
-        )
-        thread.start()
-        try:
-            _wait_started(server, thread)
-            yield RunningProvider(issuer=issuer, config=config)
-        finally:
-            server.should_exit = True
-            thread.join(SHUTDOWN_TIMEOUT)
-    finally:
-        sock.close()
+    served: list[ProviderConfig] = []
 
+    def build(base_url: str) -> ASGIApp:
+        served.append(dataclasses.replace(config, issuer=config.issuer or base_url))
+        return create_provider_app(served[0])
 
-def _wait_started(server: uvicorn.Server, thread: threading.Thread) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while not server.started:
-        if not thread.is_alive():
-            raise RuntimeError("devprovider: uvicorn exited during startup")
-        if time.monotonic() > deadline:
-            raise RuntimeError("devprovider: uvicorn did not start in time")
-        time.sleep(0.01)
+    with run_asgi(build, host=host, port=port, name="devprovider"):
+        yield RunningProvider(issuer=served[0].issuer or "", config=served[0])
 
 
 @asynccontextmanager
@@ -132,12 +78,5 @@ async def serve_provider(
         >>> async with serve_provider(ProviderConfig(clients=[client])) as provider:
         ...     metadata = (await http.get(provider.metadata_url)).json()
     """
-    manager = run_provider(config, host=host, port=port)
-    provider = await asyncio.to_thread(manager.__enter__)
-    try:
+    async with in_thread(run_provider(config, host=host, port=port)) as provider:
         yield provider
-    except BaseException as exc:
-        if not await asyncio.to_thread(manager.__exit__, type(exc), exc, exc.__traceback__):
-            raise
-    else:
-        await asyncio.to_thread(manager.__exit__, None, None, None)

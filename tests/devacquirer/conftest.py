@@ -16,7 +16,7 @@ import pytest
 
 from devacquirer import AcquirerConfig, RunningAcquirer, run_acquirer
 from devacquirer.cards import TEST_CARDS
-from devacquirer.runner import run_asgi
+from devprovider.loopback import run_asgi
 from tests.devacquirer.flows import MIR, OTHER_SHOP, VISA, Receiver
 
 CARD_NUMBERS = (*TEST_CARDS, VISA, MIR)

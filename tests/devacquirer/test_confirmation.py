@@ -21,7 +21,7 @@ from devacquirer import (
     RunningAcquirer,
     create_acquirer_app,
 )
-from devacquirer.runner import run_asgi
+from devprovider.loopback import run_asgi
 from tests.devacquirer.flows import (
     FUTURE,
     MIR,

@@ -16,7 +16,7 @@ from devacquirer import (
     RunningAcquirer,
     run_acquirer,
 )
-from devacquirer.runner import run_asgi
+from devprovider.loopback import run_asgi
 from tests.devacquirer.flows import Receiver, create, fetch, method_body, pay
 
 

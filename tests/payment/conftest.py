@@ -19,7 +19,7 @@ from tortoise import connections
 from cli.demo_money import DEMO_CARD, DEMO_METHOD_ID, card_expiry
 from config import PaymentSettings, Settings
 from devacquirer import CARD_SUCCESS, AcquirerConfig, RunningAcquirer, run_acquirer
-from devacquirer.runner import run_asgi
+from devprovider.loopback import run_asgi
 from models import Card, User
 from models.card import CardFacts
 from models.card import save_card as keep_card
