@@ -21,6 +21,7 @@ from models import (
     Grant,
     GrantStatus,
     LedgerEntry,
+    Payment,
     Line,
     LineService,
     Service,
@@ -158,7 +159,7 @@ async def test_the_owners_dashboard_with_grants_and_history_does_not_grow_either
     assert (
         anna["transactions"]["totalCount"] == await LedgerEntry.filter(line_id=anna_line.id).count()
     )
-    assert anna["payments"]["totalCount"] == 3  # the demo's three months
+    assert anna["payments"]["totalCount"] == await Payment.filter(line_id=anna_line.id).count()
     masha = next(line for line in lines if line["msisdn"] == "9031234568")
     assert masha["autopays"] == [{"mode": "THRESHOLD", "amount": {"amount": "300.00"}}]
     modem = next(line for line in lines if line["msisdn"] == "9031234571")

@@ -114,6 +114,8 @@ GUARDED = {
     # the viewer's lines with VIEW_USAGE only: resolvers/expenses.py
     ("Viewer", "familyExpenses"),
     ("Viewer", "forgottenSubscriptions"),
+    ("ExpenseReport", "line"),
+    ("ForgottenSubscription", "line"),
 }
 
 
