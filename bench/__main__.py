@@ -9,7 +9,7 @@ import sys
 import time
 
 # importing a scenario module registers its scenarios, in this order
-from bench import dashboard, engine, http, jobs, passwords, plans, queries  # noqa: F401
+from bench import dashboard, engine, http, jobs, passwords, plans, queries, topups, usage  # noqa: F401
 from bench.core import SCENARIOS, Scenario
 from bench.env import bench_environment
 

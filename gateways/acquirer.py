@@ -55,6 +55,9 @@ class YooKassa:
             auth=(shop_id, secret_key),
             timeout=timeout,
             headers={"Accept": "application/json"},
+            # idle connections are dropped before the acquirer's side would close them,
+            # or a call sometimes lands on one that is closing (a ReadError)
+            limits=httpx.Limits(keepalive_expiry=2.0),
         )
 
     async def close(self) -> None:
@@ -101,12 +104,12 @@ class YooKassa:
     ) -> dict[str, Any]:
         headers = {"Idempotence-Key": key} if key else {}
         try:
-            response = await self._client.request(
-                method, self.api_url + path, json=body, headers=headers
-            )
+            response = await self._request(method, path, body, headers)
         except httpx.HTTPError as exc:
             raise AcquirerUnavailable(f"{method} {path}: {exc!r}") from exc
-        if response.status_code >= 500 or response.status_code == 429:
+        # 409: the same key is still being worked on; 429: slow down. Both are answers
+        # to ask again later, never a refusal of the payment
+        if response.status_code >= 500 or response.status_code in (409, 429):
             raise AcquirerUnavailable(f"{method} {path}: HTTP {response.status_code}")
         try:
             answer = response.json()
@@ -120,6 +123,17 @@ class YooKassa:
                 str(error.get("description", "")),
             )
         return answer
+
+    async def _request(
+        self, method: str, path: str, body: dict[str, Any] | None, headers: dict[str, str]
+    ) -> httpx.Response:
+        """One call, sent again once when the connection broke before any answer: every
+        call is a GET or carries its Idempotence-Key, so sending it twice is safe."""
+        url = self.api_url + path
+        try:
+            return await self._client.request(method, url, json=body, headers=headers)
+        except (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError):
+            return await self._client.request(method, url, json=body, headers=headers)
 
 
 def _amount(kopecks: int) -> dict[str, str]:

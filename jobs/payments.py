@@ -29,6 +29,7 @@ from models.payment import (
     PaymentStatus,
     apply_state,
     open_payments,
+    unrefunded_bindings,
 )
 from models.trust import fall_due
 
@@ -125,6 +126,10 @@ async def reconcile(run: JobRun) -> int:
     cost a minute, never money."""
     services = run.services
     asked = 0
+    # a binding's rouble whose refund was never queued (the request that decided it
+    # ended first): queued now; the refund's own key makes a second queueing harmless
+    for payment in await unrefunded_bindings(datetime.now(UTC) - RECONCILE_AFTER):
+        await services.jobs.defer(REFUND_BINDING, payment_id=payment.id)
     for payment in await open_payments(datetime.now(UTC) - RECONCILE_AFTER):
         try:
             if payment.acquirer_id is None:

@@ -154,7 +154,10 @@ async def entries_between(
         query = window
         if after is not None:
             at, last_id = after
-            query = query.filter(Q(created_at__gt=at) | Q(created_at=at, id__gt=last_id))
+            # the bound alone, beside the OR, is an index range (see models.usage)
+            query = query.filter(
+                Q(created_at__gte=at) & (Q(created_at__gt=at) | Q(created_at=at, id__gt=last_id))
+            )
         rows = list(await query.order_by("created_at", "id").limit(page))
         if not rows:
             return

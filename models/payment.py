@@ -252,10 +252,11 @@ async def apply_state(payment: Payment, state: AcquirerState) -> tuple[Payment, 
 
 
 async def _on_success(conn: BaseDBAsyncClient, payment: Payment, state: AcquirerState) -> None:
-    if state.saved_card is not None:
+    # only a binding saves a card: a payment by a card saved before reports it saved as
+    # well, and saving it again would bring back a card its owner has since removed
+    if payment.purpose is PaymentPurpose.CARD_BINDING and state.saved_card is not None:
         card = await save_card(conn, payment.payer_id, state.saved_card)
-        if payment.card_id is None:
-            await Payment.filter(id=payment.id).using_db(conn).update(card_id=card.id)
+        await Payment.filter(id=payment.id).using_db(conn).update(card_id=card.id)
     if payment.purpose is PaymentPurpose.TOP_UP and payment.line_id is not None:
         await after_top_up(
             conn, payment.line_id, payment.amount, f"pay:{payment.id}", EntryKind.TOP_UP
@@ -267,5 +268,18 @@ async def open_payments(older_than: datetime, limit: int = 500) -> list[Payment]
     return list(
         await Payment.filter(status__in=OPEN, created_at__lt=older_than)
         .order_by("created_at", "id")
+        .limit(limit)
+    )
+
+
+async def unrefunded_bindings(decided_before: datetime, limit: int = 500) -> list[Payment]:
+    """Card bindings that succeeded a while ago and still hold the payer's rouble."""
+    return list(
+        await Payment.filter(
+            purpose=PaymentPurpose.CARD_BINDING,
+            status=PaymentStatus.SUCCEEDED,
+            decided_at__lt=decided_before,
+        )
+        .order_by("decided_at", "id")
         .limit(limit)
     )

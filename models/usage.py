@@ -184,7 +184,11 @@ async def oldest_first(
         window = query
         if after is not None:
             at, last = after
-            window = window.filter(Q(started_at__gt=at) | Q(started_at=at, id__gt=last))
+            # the bound on started_at alone, beside the OR, is what PostgreSQL can read as
+            # an index range: without it page k rescanned the k - 1 pages before it
+            window = window.filter(
+                Q(started_at__gte=at) & (Q(started_at__gt=at) | Q(started_at=at, id__gt=last))
+            )
         rows = list(await window.order_by("started_at", "id").limit(page))
         if not rows:
             return

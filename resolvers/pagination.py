@@ -169,6 +169,13 @@ class Keyset:
             past: dict[str, Any] = {f"{name}__{op}": value}
             same: dict[str, Any] = {name: value}
             q = Q(**past) | (Q(**same) & q)
+        if head:
+            # the same condition's bound on the first column, said again on its own: the
+            # OR above is no index range to PostgreSQL, so without it page N of a long
+            # list read the N - 1 pages before it (1.7x slower at page 1 000)
+            (first_name, _), *_ = head
+            bound: dict[str, Any] = {f"{first_name}__{op}e": key[0]}
+            q = Q(**bound) & q
         return q
 
 

@@ -21,15 +21,23 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 from jobs.usage_files.csv_file import CsvFile
-from jobs.usage_files.pdf_file import PDF_MAX_ROWS, PdfFile
 from jobs.usage_files.records import ExportFormat, UsageHeader, UsageRow, WrittenFile
 from jobs.usage_files.writer import FileWriter
 from jobs.usage_files.xlsx_file import XlsxFile
 
+
+def _pdf(path: Path, header: UsageHeader) -> FileWriter:
+    # fpdf costs 65 MB of memory once imported: only a process that writes a PDF pays it,
+    # not every server and worker that imports this package
+    from jobs.usage_files.pdf_file import PdfFile
+
+    return PdfFile(path, header)
+
+
 WRITERS: dict[ExportFormat, Callable[[Path, UsageHeader], FileWriter]] = {
     ExportFormat.CSV: CsvFile,
     ExportFormat.XLSX: XlsxFile,
-    ExportFormat.PDF: PdfFile,
+    ExportFormat.PDF: _pdf,
 }
 
 
@@ -95,7 +103,6 @@ async def _stop(pages: AsyncIterator[list[UsageRow]]) -> None:
 
 
 __all__ = [
-    "PDF_MAX_ROWS",
     "ExportFormat",
     "UsageHeader",
     "UsageRow",

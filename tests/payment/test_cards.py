@@ -8,6 +8,7 @@ import asyncio
 import httpx
 
 from devacquirer import RunningAcquirer
+from jobs.payments import submit
 from models import Autopay, Card, Payment, User
 from tests.conftest import GQL
 from tests.devacquirer.flows import Receiver
@@ -137,3 +138,21 @@ async def test_a_return_url_not_listed_is_refused(gql: GQL, demo) -> None:
         "confirmationUrl": None,
         "errors": [{"code": "INVALID_INPUT", "field": ["returnUrl"]}],
     }
+
+
+async def test_a_late_success_of_a_payment_by_a_removed_card_does_not_bring_it_back(
+    gql: GQL, demo, app, acquirer: RunningAcquirer
+) -> None:
+    anna = await token_for(gql, ANNA)
+    card = await Card.get(mask="5555 55** **** 4477")
+    acquirer.behaviour.down = 503  # the payment is kept, not yet sent
+    kept = await top_up(gql, anna, MASHA, "100.00", "late-1", card=card_gid(card))
+    assert kept["payment"]["status"] == "PENDING"
+    await gql(UNBIND, {"c": card_gid(card)}, token=anna)
+    acquirer.behaviour.down = None
+    # sent later by the reconciler: it succeeds, and the acquirer reports the card saved
+    payment = await Payment.get(idempotency_key="late-1")
+    done = await submit(app.state.services, payment)
+    assert done.status == "SUCCEEDED"
+    assert (await Card.get(id=card.id)).removed_at is not None
+    assert await cards(gql, anna) == []
