@@ -21,9 +21,10 @@ from tortoise.indexes import Index
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from i18n import OPERATOR_LANGUAGE, translate
 from models.card import CardFacts, save_card
 from models.errors import DomainError, ErrorCode
-from models.ledger import EntryKind
+from models.ledger import EntryKind, credit
 from models.money import to_kopecks
 from models.topup import after_top_up
 
@@ -243,11 +244,22 @@ async def apply_state(payment: Payment, state: AcquirerState) -> tuple[Payment, 
             if decided and first_status is PaymentStatus.SUCCEEDED:
                 await _on_success(conn, payment, state)
             if status is PaymentStatus.REFUNDED:
-                await (
+                refunded = await (
                     Payment.filter(id=payment.id, status=PaymentStatus.SUCCEEDED)
                     .using_db(conn)
                     .update(status=PaymentStatus.REFUNDED)
                 )
+                if refunded and payment.purpose is PaymentPurpose.TOP_UP and payment.line_id:
+                    # money given back by the acquirer leaves the line's balance with it
+                    await credit(
+                        conn,
+                        payment.line_id,
+                        -payment.amount,
+                        EntryKind.REFUND,
+                        translate("entry_refund", OPERATOR_LANGUAGE),
+                        idempotency_key=f"refund:{payment.id}",
+                        restore=False,
+                    )
     return await Payment.get(id=payment.id), decided
 
 

@@ -10,9 +10,9 @@ import httpx
 import time_machine
 
 from devacquirer import RunningAcquirer
-from jobs.payments import reconcile
+from jobs.payments import reconcile, settle
 from jobs.registry import JobRun
-from models import Card, Line, Payment
+from models import Card, LedgerEntry, Line, Payment
 from models.ledger import verify
 from tests.conftest import GQL
 from tests.helpers import token_for
@@ -95,3 +95,23 @@ async def acquirer_payments_for(acquirer: RunningAcquirer, reference: str) -> in
         for payment in acquirer.store.payments()
         if payment.metadata.get("linehub_ref") == reference
     )
+
+
+async def test_a_top_up_the_acquirer_gives_back_leaves_the_balance_with_it(
+    gql: GQL, demo, app, acquirer: RunningAcquirer
+) -> None:
+    anna = await token_for(gql, ANNA)
+    card = await Card.get(mask="5555 55** **** 4477")
+    before = (await Line.get(msisdn=MASHA)).balance
+    await top_up(gql, anna, MASHA, "300.00", "back-1", card=card_gid(card))
+    payment = await Payment.get(idempotency_key="back-1")
+    services = app.state.services
+    await services.acquirer.refund("test-refund-1", payment.acquirer_id, payment.amount)
+    state = await services.acquirer.get_payment(payment.acquirer_id)
+    for _ in range(2):  # the refund's notification, delivered twice
+        await settle(services, payment, state)
+    assert (await Payment.get(id=payment.id)).status == "REFUNDED"
+    assert (await Line.get(msisdn=MASHA)).balance == before
+    refunds = await LedgerEntry.filter(line__msisdn=MASHA, kind="REFUND").count()
+    assert refunds == 1
+    assert await verify() == []
