@@ -70,7 +70,7 @@ def _records(
         )
 
     if contacts:
-        for minutes in _split(used.get(AllowanceKind.MINUTES, 0), 40, rng):
+        for minutes in _split(used.get(AllowanceKind.MINUTES, 0), 20, rng):
             seconds = (minutes - 1) * 60 + rng.randrange(1, 61)
             who = rng.choice(contacts)
             add(
@@ -80,14 +80,14 @@ def _records(
                 seconds=seconds,
                 allowance_used=minutes,
             )
-        for _ in range(25):
+        for _ in range(10):
             add(
                 UsageKind.CALL,
                 Direction.IN,
                 counterpart=rng.choice(contacts),
                 seconds=rng.randrange(20, 900),
             )
-        for count in _split(used.get(AllowanceKind.SMS, 0), 15, rng):
+        for count in _split(used.get(AllowanceKind.SMS, 0), 8, rng):
             add(
                 UsageKind.SMS,
                 Direction.OUT,
@@ -95,7 +95,7 @@ def _records(
                 units=count,
                 allowance_used=count,
             )
-    size = HEAVY.get(line.msisdn, 40_000)
+    size = HEAVY.get(line.msisdn, 150_000)
     for kb in _split(
         used.get(AllowanceKind.DATA, 0), max(1, used.get(AllowanceKind.DATA, 0) // size), rng
     ):
