@@ -11,7 +11,7 @@ from typing import Any, cast
 from tortoise import fields
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q
+from tortoise.expressions import F
 from tortoise.functions import Sum
 from tortoise.indexes import Index
 from tortoise.models import Model
@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 
 from models.errors import DomainError, ErrorCode
 from models.line import Line, LineStatus
+from models.paging import oldest_first
 
 
 class EntryKind(StrEnum):
@@ -149,22 +150,8 @@ async def entries_between(
     """A line's entries in [start, end), oldest first, in pages by keyset (created_at,
     id): memory stays flat however long the statement, and no OFFSET rescans."""
     window = LedgerEntry.filter(line_id=line_id, created_at__gte=start, created_at__lt=end)
-    after: tuple[datetime, int] | None = None
-    while True:
-        query = window
-        if after is not None:
-            at, last_id = after
-            # the bound alone, beside the OR, is an index range (see models.usage)
-            query = query.filter(
-                Q(created_at__gte=at) & (Q(created_at__gt=at) | Q(created_at=at, id__gt=last_id))
-            )
-        rows = list(await query.order_by("created_at", "id").limit(page))
-        if not rows:
-            return
+    async for rows in oldest_first(window, "created_at", page):
         yield rows
-        if len(rows) < page:
-            return
-        after = (rows[-1].created_at, rows[-1].id)
 
 
 async def sum_of(query: QuerySet[Any], field: str = "amount") -> int:

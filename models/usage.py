@@ -16,13 +16,14 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
-from tortoise.expressions import CombinedExpression, Connector, F, Q, Value
+from tortoise.expressions import CombinedExpression, Connector, F, Value
 from tortoise.functions import Count, Sum
 from tortoise.indexes import Index
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from models.errors import DomainError, ErrorCode
+from models.paging import oldest_first as keyset_pages
 
 if TYPE_CHECKING:
     from models.line import Line
@@ -177,22 +178,6 @@ class UsageQuery:
 async def oldest_first(
     query: QuerySet[UsageRecord], page: int = 1000
 ) -> AsyncIterator[list[UsageRecord]]:
-    """The records of `query` oldest first, in keyset pages (started_at, id): memory
-    stays flat and no page rescans the ones before it."""
-    after: tuple[datetime, int] | None = None
-    while True:
-        window = query
-        if after is not None:
-            at, last = after
-            # the bound on started_at alone, beside the OR, is what PostgreSQL can read as
-            # an index range: without it page k rescanned the k - 1 pages before it
-            window = window.filter(
-                Q(started_at__gte=at) & (Q(started_at__gt=at) | Q(started_at=at, id__gt=last))
-            )
-        rows = list(await window.order_by("started_at", "id").limit(page))
-        if not rows:
-            return
+    """The records of `query` by start, oldest first, in keyset pages."""
+    async for rows in keyset_pages(query, "started_at", page):
         yield rows
-        if len(rows) < page:
-            return
-        after = (rows[-1].started_at, rows[-1].id)

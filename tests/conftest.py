@@ -24,6 +24,7 @@ from cli.db import apply_migrations, wipe_all
 from config import Argon2Params, JobSettings, Settings
 from models import tortoise_config
 from tests.helpers import service_unreachable
+from tests.smtp import smtp_server  # noqa: F401 - a real SMTP server, for any test
 
 TEST_DB = os.environ.get("LINEHUB_TEST_DB", "sqlite")
 PG_DSN = os.environ.get("LINEHUB_TEST_PG_DSN", "postgres://postgres@127.0.0.1:5432/test")

@@ -3,46 +3,18 @@
 import dataclasses
 import re
 import socket
-from collections.abc import Iterator
-from email import message_from_bytes
-from email.policy import default
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from i18n import translate
 from tests.conftest import GQL
 from tests.helpers import login
+from tests.smtp import Inbox
 
 UPDATE = 'mutation { updateProfile(input: {email: "anna@example.org"}) { errors { code } } }'
 CONFIRM = (
     "mutation($c: String!) { confirmEmail(input: {code: $c}) { user { email } errors { code } } }"
 )
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd hook name
-        self.messages.append(
-            (envelope.rcpt_tos, message_from_bytes(envelope.content, policy=default))
-        )
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

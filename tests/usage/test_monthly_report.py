@@ -6,17 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes
-from email.message import EmailMessage
-from email.policy import default
 from typing import Any
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 from openpyxl import load_workbook
 
 from jobs.registry import JobRun
@@ -28,41 +23,18 @@ from models.expenses import Month
 from services import Services
 from tests.conftest import GQL
 from tests.helpers import accepted_grant, token_for
+from tests.smtp import Inbox
 from tests.usage.conftest import ANNA, MASHA, PETYA, body, record, send
 
 SETTINGS = """mutation S($m: String!, $on: Boolean!) { updateLine(input: {msisdn: $m,
   monthlyReport: $on}) { line { notificationSettings { monthlyReport } } errors { code } } }"""
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], EmailMessage]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = message_from_bytes(envelope.content, policy=default)
-        self.messages.append((envelope.rcpt_tos, message))
-        return "250 OK"
-
-
 @pytest.fixture
-def inbox() -> Iterator[tuple[Inbox, int]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    found = Inbox()
-    controller = Controller(found, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield found, port
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
-async def worker(settings: Any, inbox: tuple[Inbox, int]) -> AsyncIterator[JobRun]:
+async def worker(settings: Any, smtp_server: tuple[Inbox, int]) -> AsyncIterator[JobRun]:
     """What a worker's job gets, its mail going to the test's SMTP server."""
     smtp = dataclasses.replace(
-        settings, email_backend="smtp", smtp_url=f"smtp://127.0.0.1:{inbox[1]}"
+        settings, email_backend="smtp", smtp_url=f"smtp://127.0.0.1:{smtp_server[1]}"
     )
     async with Services.from_settings(smtp) as services:
         yield JobRun(services, None, None, 1, True)  # type: ignore[arg-type]
@@ -84,7 +56,7 @@ async def _last_month_usage(client: httpx.AsyncClient, msisdn: str) -> str:
 
 
 async def test_the_report_arrives_by_smtp_once_with_last_months_detail(
-    gql: GQL, client: httpx.AsyncClient, demo, worker: JobRun, inbox: tuple[Inbox, int]
+    gql: GQL, client: httpx.AsyncClient, demo, worker: JobRun, smtp_server: tuple[Inbox, int]
 ) -> None:
     await User.filter(name="Анна Иванова").update(email="anna@example.org")
     anna = await token_for(gql, ANNA)
@@ -95,7 +67,7 @@ async def test_the_report_arrives_by_smtp_once_with_last_months_detail(
     masha = await Line.get(msisdn=MASHA)
     assert await send_monthly(worker, line_id=masha.id, month=month) is True
     assert await send_monthly(worker, line_id=masha.id, month=month) is False  # once
-    ((to, message),) = inbox[0].messages
+    ((to, message),) = smtp_server[0].messages
     assert to == ["anna@example.org"]
     assert MASHA in message["Subject"]
     (attachment,) = list(message.iter_attachments())
@@ -107,7 +79,7 @@ async def test_the_report_arrives_by_smtp_once_with_last_months_detail(
 
 
 async def test_no_report_once_the_recipient_lost_the_right_or_switched_it_off(
-    gql: GQL, client: httpx.AsyncClient, demo, worker: JobRun, inbox: tuple[Inbox, int]
+    gql: GQL, client: httpx.AsyncClient, demo, worker: JobRun, smtp_server: tuple[Inbox, int]
 ) -> None:
     petya_line = await Line.get(msisdn=PETYA).select_related("contract__holder")
     boris = await User.get(name="Борис Петров")
@@ -124,4 +96,4 @@ async def test_no_report_once_the_recipient_lost_the_right_or_switched_it_off(
     await gql(SETTINGS, {"m": PETYA, "on": True}, token=anna)
     await gql(SETTINGS, {"m": PETYA, "on": False}, token=anna)
     assert await monthly(worker) == 0
-    assert inbox[0].messages == []
+    assert smtp_server[0].messages == []
