@@ -7,6 +7,7 @@ and quotes.
 
 from tortoise.backends.base.config_generator import expand_db_url
 
+import models.sqlite  # noqa: F401  (datetimes reach SQLite as UTC text)
 from models.access import (
     AccessLevel,
     AccessRequest,

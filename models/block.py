@@ -91,7 +91,8 @@ def free_days_left(blocks: Iterable[LineBlock], now: datetime) -> int:
 
 
 def year_start(now: datetime) -> datetime:
-    return datetime(_day(now).year, 1, 1, tzinfo=OPERATOR_TIME_ZONE)
+    # as a UTC instant: SQLite compares stored datetimes as text, all written in UTC
+    return datetime(_day(now).year, 1, 1, tzinfo=OPERATOR_TIME_ZONE).astimezone(UTC)
 
 
 async def current(line_id: int) -> LineBlock | None:

@@ -78,8 +78,11 @@ async def on_net_number(to: str) -> str:
 
 
 def _day_start(now: datetime) -> datetime:
+    """The start of the operator's calendar day around `now`, as a UTC instant: SQLite
+    compares stored datetimes as text, all written in UTC, so a bound in Moscow time
+    would be compared by its digits (and miss three hours of each day)."""
     local = now.astimezone(OPERATOR_TIME_ZONE)
-    return datetime.combine(local.date(), time(0), tzinfo=OPERATOR_TIME_ZONE)
+    return datetime.combine(local.date(), time(0), tzinfo=OPERATOR_TIME_ZONE).astimezone(UTC)
 
 
 async def request_sms(line_id: int, to: str, text: str, actor: Actor) -> LineRequest:

@@ -7,12 +7,14 @@ import json
 import os
 import re
 import sys
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
 
 from config import Settings
+from i18n import OPERATOR_TIME_ZONE
 
 DEMO_PASSWORD = "linehub-demo-2026"
 
@@ -62,6 +64,17 @@ def temporary_password_from(message: dict[str, Any]) -> str:
     match = re.search(r": ([A-Za-z0-9]{8})\.", message["text"])
     assert match, message
     return match.group(1)
+
+
+async def clear_of_midnight(margin: float = 60.0) -> None:
+    """Wait until the operator's calendar day has at least `margin` seconds left, so a test
+    of a per-day quota does not straddle midnight in Moscow (21:00 UTC) and see the count
+    start again halfway through."""
+    local = datetime.now(UTC).astimezone(OPERATOR_TIME_ZONE)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), OPERATOR_TIME_ZONE)
+    left = (midnight - local).total_seconds()
+    if left < margin:
+        await asyncio.sleep(left + 1)
 
 
 async def login(gql: Any, who: str, password: str = DEMO_PASSWORD) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 from models import Line, LineRequest, LineRequestStatus
 from models.sms import DAILY_QUOTA, segments
 from tests.conftest import GQL
-from tests.helpers import login, read_outbox, token_for
+from tests.helpers import clear_of_midnight, login, read_outbox, token_for
 from tests.jobs.conftest import until
 
 SEND = """
@@ -76,6 +76,7 @@ async def test_only_on_net_mobile_numbers_and_texts_that_fit_are_sent(gql: GQL, 
 
 async def test_the_daily_quota_holds_even_for_parallel_sends(gql: GQL, demo) -> None:
     anna = await token_for(gql, ANNA)
+    await clear_of_midnight()
     answers = await asyncio.gather(
         *(send(gql, anna, MASHA, f"msg {n}") for n in range(DAILY_QUOTA + 5))
     )
