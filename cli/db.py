@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations.api import migrate as tortoise_migrate
 from tortoise.migrations.autodetector import MigrationAutodetector
@@ -71,22 +72,86 @@ QUEUE_TABLES = (
 )
 
 
-async def wipe_all() -> None:
-    """Delete every row of every linehub table (demo --reset, test isolation).
+def linehub_tables(dialect: str) -> list[str]:
+    """Every table whose rows linehub writes: the models' and, on PostgreSQL, the job
+    queue's (migration 0013). A job left queued would name rows that no longer exist, or,
+    ids restarting, rows that are someone else's."""
+    tables = [m._meta.db_table for m in Tortoise.apps[APP_LABEL].values()]
+    return tables + list(QUEUE_TABLES) if dialect == "postgres" else tables
 
-    PostgreSQL truncates all tables in one statement; SQLite deletes table by table with
-    foreign keys off, then resets the id sequences so ids start again at 1.
+
+_ORDERS: dict[tuple[str, ...], list[str] | None] = {}
+
+
+async def children_first(conn: BaseDBAsyncClient, tables: list[str]) -> list[str] | None:
+    """`tables` ordered so that each comes before the tables its foreign keys name (the
+    order to delete in; reversed, to insert in); None if the keys form a cycle.
+    PostgreSQL only; asked of the catalogue once a process."""
+    key = tuple(tables)
+    if key not in _ORDERS:
+        rows = await conn.execute_query_dict(
+            "SELECT conrelid::regclass::text AS child, confrelid::regclass::text AS parent"
+            " FROM pg_constraint WHERE contype = 'f'"
+        )
+        parents: dict[str, set[str]] = {t: set() for t in tables}
+        for row in rows:
+            child, parent = row["child"].strip('"'), row["parent"].strip('"')
+            if child in parents and parent in parents and child != parent:
+                parents[child].add(parent)
+        _ORDERS[key] = _topological(parents)
+    return _ORDERS[key]
+
+
+def _topological(parents: dict[str, set[str]]) -> list[str] | None:
+    order: list[str] = []
+    left = {table: set(named) for table, named in parents.items()}
+    while left:
+        # the tables no remaining table refers to can go now
+        named = set().union(*left.values())
+        free = sorted(t for t in left if t not in named)
+        if not free:
+            return None
+        order += free
+        for table in free:
+            del left[table]
+    return order
+
+
+async def wipe_all() -> None:
+    """Delete every row of every linehub table (demo --reset, test isolation), and start
+    the id sequences again at 1.
+
+    PostgreSQL deletes table by table, children first: a TRUNCATE of the 36 tables costs
+    about 90 ms however empty they are (new files for each), a DELETE of a test's few
+    rows about 2 ms, and every test starts with a wipe. SQLite deletes with foreign keys
+    off and empties its sequence table.
     """
     conn = connections.get("default")
-    tables = [m._meta.db_table for m in Tortoise.apps[APP_LABEL].values()]
-    if conn.capabilities.dialect == "postgres":
-        # the job queue's tables (migration 0013) go too: a job left queued would name
-        # rows that no longer exist, or, ids restarting, rows that are someone else's
-        tables += list(QUEUE_TABLES)
-        quoted = ", ".join(f'"{t}"' for t in tables)
-        await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+    dialect = conn.capabilities.dialect
+    tables = linehub_tables(dialect)
+    if dialect == "postgres":
+        order = await children_first(conn, tables)
+        if order is None:  # a cycle of foreign keys: only TRUNCATE ... CASCADE clears it
+            quoted = ", ".join(f'"{t}"' for t in tables)
+            await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+            return
+        statements = [f'DELETE FROM "{t}"' for t in order]  # noqa: S608 - our own names
+        statements.append(restart_sequences(tables))
+        await conn.execute_script(";\n".join(statements))
         return
     statements = ["PRAGMA foreign_keys = OFF"]
     statements += [f'DELETE FROM "{t}"' for t in tables]  # noqa: S608 - our own table names
     statements += ["DELETE FROM sqlite_sequence", "PRAGMA foreign_keys = ON"]
     await conn.execute_script(";\n".join(statements))
+
+
+def restart_sequences(tables: list[str]) -> str:
+    """One PostgreSQL statement: the sequences behind `tables`' serial and identity
+    columns start again at 1 (setval is not transactional, and costs no new files)."""
+    names = ", ".join(f"'{t}'" for t in tables)
+    sequences = (
+        "SELECT setval(s.oid, 1, false) FROM pg_class s"
+        " JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i')"
+        " JOIN pg_class t ON t.oid = d.refobjid WHERE s.relkind = 'S'"
+    )
+    return f"{sequences} AND t.relname IN ({names})"

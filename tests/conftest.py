@@ -23,6 +23,7 @@ from app import create_app
 from cli.db import apply_migrations, wipe_all
 from config import Argon2Params, JobSettings, Settings
 from models import tortoise_config
+from tests.demo_snapshot import demo_for_test
 from tests.helpers import service_unreachable
 from tests.smtp import smtp_server  # noqa: F401 - a real SMTP server, for any test
 
@@ -172,9 +173,8 @@ def gql_over(client: httpx.AsyncClient, app: Any) -> GQL:
 
 @pytest.fixture
 async def demo(settings: Settings) -> dict[str, Any]:
-    from cli.demo import load_demo
-
-    return await load_demo(settings)
+    """The demo family (loaded for real once a session, then copied: tests/demo_snapshot.py)."""
+    return await demo_for_test(settings)
 
 
 @pytest.fixture

@@ -390,10 +390,12 @@ async def test_the_event_loop_keeps_running_while_a_page_is_written(tmp_path: Pa
     ticking.cancel()
     during = [t for t in ticks if t >= began]
     gaps = [b - a for a, b in itertools.pairwise(during)]
-    # written on the loop, the one page would be one long gap with no tick in it
+    # written on the loop, the one page would be one long gap with no tick in it; in a
+    # thread the loop ticks all along, though a pause of the garbage collector or a
+    # busy machine may hold it a while (so no tighter bound on the longest gap)
     assert took > 0.2
     assert len(during) > 10
-    assert max(gaps) < took / 3
+    assert max(gaps) < took * 0.8
 
 
 # ---- texts
