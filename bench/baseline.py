@@ -37,6 +37,7 @@ from uvicorn.supervisors import Multiprocess
 from auth.policy import Capability, line_access
 from auth.tokens import AccessTokens, TokenError
 from models.access import AccessLevel, Relation
+from models.allowance import KB_PER_MB
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 PAGE = 50  # the dashboard asks for lines(first: 50)
@@ -161,7 +162,10 @@ class Dashboard:
         services: dict[int, list[dict[str, Any]]] = {line_id: [] for line_id in page}
         for row in await conn.fetch(REMAINS, page):
             kind = row["kind"]
-            left = None if row["unlimited"] else row["left"]  # as linehub: no size, no number
+            # as linehub: no size, no number when unlimited; data kept in KB, shown in MB
+            left = None if row["unlimited"] else row["left"]
+            if left is not None and kind == "DATA":
+                left //= KB_PER_MB
             remains[row["line_id"]].append({"kind": kind, "left": left, "unit": UNITS[kind]})
         for row in await conn.fetch(SERVICES, page):
             services[row["line_id"]].append(

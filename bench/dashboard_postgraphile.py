@@ -22,6 +22,8 @@ from typing import Any
 
 import asyncpg
 
+from models.allowance import AllowanceKind, shown
+
 HERE = Path(__file__).resolve().parent / "postgraphile"
 QUERY = (
     "{ allSubscriberLines(first: 50, orderBy: ROW_ID_ASC) { nodes { msisdn status balance "
@@ -114,7 +116,11 @@ def theirs(answer: dict[str, Any]) -> dict[str, Line]:
             int(line["balance"]),
             tariff["name"] if tariff else None,
             tuple(
-                (r["kind"], None if r["unlimited"] else int(r["left"]))
+                # the table keeps data in KB; linehub shows whole MB (models.allowance)
+                (
+                    r["kind"],
+                    None if r["unlimited"] else shown(AllowanceKind(r["kind"]), int(r["left"])),
+                )
                 for r in line["allowancesByLineId"]["nodes"]
             ),
             tuple(
