@@ -10,7 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from argon2.low_level import ARGON2_VERSION
-from zxcvbn import zxcvbn
 
 from config import Argon2Params
 from models.errors import DomainError, ErrorCode
@@ -110,6 +109,10 @@ def check_password_policy(
         )
     if not secrets.compare_digest(password.encode(), repeat.encode()):
         raise DomainError(ErrorCode.PASSWORD_MISMATCH, field=[f"{field}Repeat"])
+    # zxcvbn's word lists are 12 MB once imported: only a process that checks a new
+    # password pays them, not every worker (22 ms, once)
+    from zxcvbn import zxcvbn
+
     result = zxcvbn(password, user_inputs=[u for u in user_inputs if u])
     if result["score"] < MIN_SCORE:
         feedback = result["feedback"]
