@@ -23,7 +23,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from models.errors import DomainError, ErrorCode
-from models.paging import oldest_first as keyset_pages
+from models.paging import oldest_first_values as keyset_values
 
 if TYPE_CHECKING:
     from models.line import Line
@@ -175,9 +175,10 @@ class UsageQuery:
         )
 
 
-async def oldest_first(
-    query: QuerySet[UsageRecord], page: int = 1000
-) -> AsyncIterator[list[UsageRecord]]:
-    """The records of `query` by start, oldest first, in keyset pages."""
-    async for rows in keyset_pages(query, "started_at", page):
+async def oldest_first_values(
+    query: QuerySet[UsageRecord], fields: tuple[str, ...], page: int = 1000
+) -> AsyncIterator[list[tuple[Any, ...]]]:
+    """The records of `query` by start, oldest first, in keyset pages of tuples of
+    `fields` (which name "started_at" and "id"): an export reads a million of them."""
+    async for rows in keyset_values(query, "started_at", fields, page):
         yield rows

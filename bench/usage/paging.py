@@ -139,7 +139,8 @@ async def plans(loaded: Loaded, deep_after: str, export_query: Any) -> list[Plan
     """EXPLAIN ANALYZE of the SELECTs the app sends for page 1 and page DEEP_PAGE of the
     detail, for the export's first and middle page of a thousand (oldest first), and
     for the detail's totals."""
-    from models.usage import UsageQuery, oldest_first, totals_by_kind
+    from jobs.usage_export import COLUMNS
+    from models.usage import UsageQuery, oldest_first_values, totals_by_kind
     from resolvers.pagination import PageArgs, paginate
     from resolvers.usage import USAGE_ORDER
 
@@ -156,7 +157,7 @@ async def plans(loaded: Loaded, deep_after: str, export_query: Any) -> list[Plan
     query = export_query.records(loaded.big_line_id)
     async with capture_statements() as statements:
         got: list[list[Any]] = []
-        async for page in oldest_first(query):
+        async for page in oldest_first_values(query, COLUMNS):
             got.append(page)
             if len(got) == 2:
                 break
@@ -169,7 +170,8 @@ async def plans(loaded: Loaded, deep_after: str, export_query: Any) -> list[Plan
     middle = -(-total // size) // 2 + 1
     key = await query.order_by("started_at", "id").offset((middle - 1) * size - 1).first()
     assert key is not None
-    known = {first_page[-1].started_at: key.started_at, first_page[-1].id: key.id}
+    last = dict(zip(COLUMNS, first_page[-1], strict=True))
+    known = {last["started_at"]: key.started_at, last["id"]: key.id}
     deep_args = tuple(
         known.get(arg, arg)
         if isinstance(arg, datetime | int) and not isinstance(arg, bool)
