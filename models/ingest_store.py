@@ -229,6 +229,10 @@ async def _round(
     """One transaction: (records stored, each line's records after its period's end)."""
     line_ids = sorted(waiting)
     lines = await _locked(conn, line_ids)
+    if len(lines) != len(line_ids):
+        # lines are closed, never deleted; were one gone, its records must not pass as
+        # duplicates: the batch fails, and sent again reports the number unknown
+        raise LookupError("a line of this chunk is gone")
     # read again under the locks: a batch storing the same records holds their lines
     known = await stored_already([p.record.network_id for b in waiting.values() for p in b], conn)
     packages = await _packages(conn, line_ids)
