@@ -18,7 +18,8 @@ Then, against a real `linehub serve` (one worker) on that database:
   and the writers alone on generated rows (bench/usage_files.py) for comparison.
 
 LINEHUB_BENCH_USAGE_ROWS, LINEHUB_BENCH_USAGE_EXPORT_SECONDS (0: no deadline) override
-the sizes.
+the sizes. `python -m bench.usage --exports` runs the exports alone, on a database of
+the demo and the big line's BIG_ROWS records (a minute or two, not the whole run).
 
 The parts: `sizes` (the figures above), `data` (the load), `server` (linehub serve and
 /proc), `paging` (the detail and its plans), `ingest`, `exports`, `report` (the table)
@@ -30,10 +31,10 @@ from __future__ import annotations
 from bench.core import Table, scenario, table_from_child
 from bench.env import BenchEnv
 from bench.usage.data import Loaded, load
-from bench.usage.exports import Export, export, writers_alone
+from bench.usage.exports import Export, export, exports_table, writers_alone
 from bench.usage.ingest import ingest_file, ingest_http
 from bench.usage.paging import Detail, Plan, detail, plans
-from bench.usage.run import main, measure, run_in_own_database
+from bench.usage.run import main, measure, measure_exports, run_in_own_database
 from bench.usage.sizes import (
     BIG_LINE,
     BIG_ROWS,
@@ -88,11 +89,13 @@ __all__ = [
     "Plan",
     "detail",
     "export",
+    "exports_table",
     "ingest_file",
     "ingest_http",
     "load",
     "main",
     "measure",
+    "measure_exports",
     "plans",
     "run_in_own_database",
     "usage",

@@ -1,4 +1,5 @@
-"""`python -m bench.usage [--json]`: the usage scenario in a process of its own."""
+"""`python -m bench.usage [--exports] [--json]`: the usage scenario in a process of its own
+(`--exports`: only the exports, on a database of the big line's million records)."""
 
 import sys
 

@@ -156,8 +156,9 @@ async def _in_parallel(url: str, statements: list[tuple[str, tuple[Any, ...]]], 
     await asyncio.gather(*(worker() for _ in range(width)))
 
 
-async def load(url: str) -> Loaded:
-    """The demo, the extra lines and ROWS usage records; every step timed."""
+async def load(url: str, rows: int = ROWS) -> Loaded:
+    """The demo, the extra lines and `rows` usage records (at least the big line's
+    BIG_ROWS); every step timed."""
     from cli.demo import load_demo
     from config import Settings
 
@@ -183,7 +184,7 @@ async def load(url: str) -> Loaded:
         demo_big = int(
             await conn.fetchval("SELECT count(*) FROM usage_record WHERE line_id = $1", big_line_id)
         )
-        big, rest = BIG_ROWS, max(ROWS - BIG_ROWS - demo_rows, 0)
+        big, rest = BIG_ROWS, max(rows - BIG_ROWS - demo_rows, 0)
         create, attach, constraints = await _indexes(conn)
         await _drop_indexes(conn)
         began = time.perf_counter()

@@ -14,6 +14,7 @@ from typing import Any
 
 import asyncpg
 
+from bench.core import Table
 from bench.usage.data import Loaded
 from bench.usage.server import _environment, _peak_kb
 from bench.usage.sizes import EARLY_SECONDS, EXPORT_SECONDS, ROOT, SECRET_KEY
@@ -129,6 +130,27 @@ async def export(url: str, loaded: Loaded, fmt: str, query: Any, files: Path) ->
         await conn.execute("DELETE FROM procrastinate_jobs WHERE task_name = 'export.usage'")
         await conn.close()
         await queue.close()
+
+
+def exports_table(loaded: Loaded, exports: list[Export]) -> Table:
+    """`python -m bench.usage --exports`: the exports alone, on a database of the big
+    line's records and the demo's."""
+    table = Table(
+        f"usage exports: {exports[0].total:,} records of one line, each format by a fresh "
+        f"linehub worker ({loaded.rows:,} records in the database)",
+        ["format", "rows", "seconds", "idle RSS MB", f"RSS MB {EARLY_SECONDS} s in", "peak RSS MB"],
+    )
+    for done in exports:
+        label = (
+            done.format if done.finished else f"{done.format} (stopped at {EXPORT_SECONDS:.0f} s)"
+        )
+        table.add(label, done.rows, done.seconds, done.idle_mb, done.early_mb, done.peak_mb)
+    table.notes += [
+        "idle: the worker's resident set (VmRSS) 3 s after its start, before the job; "
+        "peak: its largest ever (VmHWM), target under 100 MB",
+        "files: " + ", ".join(f"{e.format} {e.file_mb:,.1f} MB" for e in exports if e.finished),
+    ]
+    return table
 
 
 async def writers_alone(rows: int) -> list[tuple[str, float, float]]:
